@@ -111,8 +111,8 @@ export class Layer {
   static fromJSON(json: SerializedLayer): Layer {
     return new Layer(
       json.map(([p, e]) => {
-        if (e.type === 'file' && typeof e.data === 'string') return [p, { ...e, data: base64ToBytes(e.data) }];
-        return [p, e as Entry];
+        if (e.type === 'file' && typeof e.data === 'string') return [p, { ...e, data: base64ToBytes(e.data) } as Entry];
+        return [p, e as Entry] as [string, Entry];
       }),
     );
   }

@@ -1,0 +1,252 @@
+/**
+ * The classic builder (`DOCKER_BUILDKIT=0`): every instruction of every stage
+ * is a step that commits an intermediate image; the cache is those images
+ * (a child of the current image made by the same step with the same config).
+ * Output: `Step n/N : ...`, ` ---> Using cache`, ` ---> Running in ...`.
+ */
+import type { BuildStepEvent, MissReason } from '../../shared/events.js';
+import { humanSize } from '../../shared/units.js';
+import { loadDockerfile, type Instruction, type Stage } from '../dockerfile/instructions.js';
+import { DockerError } from '../errors.js';
+import type { Layer } from '../fs/layer.js';
+import { fromUtf8 } from '../hash.js';
+import type { ImageRecord } from '../image/store.js';
+import { canonicalJson } from '../image/store.js';
+import { UnionFs } from '../fs/union.js';
+import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
+import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, targetStage, unusedArgs } from './common.js';
+import { copyHistory, runHistory, workdirHistory } from './history.js';
+import { applyMetadata, runArgs, shellCommand, stateFromImage, type StageState } from './stage.js';
+import { copyStep, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
+import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
+
+const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+
+function cloneState(s: StageState): StageState {
+  return { config: structuredClone(s.config), history: s.history.map((h) => ({ ...h })), layers: [...s.layers], args: new Map(s.args), cmdSet: s.cmdSet };
+}
+
+/** Runs a classic build; the result carries Docker's exit code. */
+export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutput): BuildResult {
+  const out = new ClassicStream(sink);
+  const steps: BuildStepEvent[] = [];
+  const ignoreEntry = req.context.get('.dockerignore');
+  const ctx = req.context.withIgnore(ignoreEntry?.data ? fromUtf8(ignoreEntry.data) : undefined, [req.dockerfileName, '.dockerignore']);
+  out.stdout(`Sending build context to Docker daemon  ${humanSize(ctx.tarSize())}`);
+  out.stdout('');
+  let df;
+  try {
+    df = loadDockerfile(req.dockerfile, req.dockerfileName);
+  } catch (e) {
+    return fail(host, out, e, steps, 'Error response from daemon: ');
+  }
+  const used = new Set<string>();
+  let curId = '';
+  try {
+    const metaArgs = metaArgValues(df, req.buildArgs, used);
+    const target = targetStage(df, req.target);
+    const stages = df.stages.filter((s) => s.index <= target.index);
+    const labels = req.labels && req.labels.size > 0 ? req.labels : undefined;
+    const total = stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (labels ? 1 : 0);
+    const results = new Map<number, string>();
+    let stepNo = 0;
+    const env: StepEnv = { builder: 'classic', escape: df.escape, now: () => host.now(), resolver: host.resolver, signal: req.signal, hostname: '' };
+    for (const stage of stages) {
+      stepNo++;
+      out.stdout(`Step ${stepNo}/${total} : ${stage.from.raw.original}`);
+      const ref = fromRef(stage, metaArgs, df.escape);
+      const fromStage = findStage(df, ref, stage.index);
+      const base = fromStage ? host.store.images.get(results.get(fromStage.index)!)! : host.baseImage(ref, (l) => out.stdout(l));
+      out.stdout(` ---> ${short(base.id)}`);
+      steps.push(stepEvent(stepNo, total, stage, stage.from, null));
+      host.emit(steps[steps.length - 1]!);
+      let state = stateFromImage(base.config.config, base.config.history, host.store.layersOf(base));
+      curId = base.id;
+      let missedAt: number | undefined;
+      const list: Instruction[] = [...stage.instructions];
+      if (labels && stage === target) list.push(labelInstruction(labels));
+      for (const ins of list) {
+        stepNo++;
+        out.stdout(`Step ${stepNo}/${total} : ${ins.raw.original}`);
+        const trial = cloneState(state);
+        const plan = planStep(host, df.escape, req, trial, ins, ctx, results, stage, df, env, metaArgs, used);
+        const sig = cacheKey(curId, plan.desc);
+        const hit = req.noCache ? undefined : host.store.children(curId).find((c) => c.cacheSig === sig);
+        if (hit) {
+          out.stdout(' ---> Using cache');
+          out.stdout(` ---> ${short(hit.id)}`);
+          state = { ...trial, config: structuredClone(hit.config.config), history: hit.config.history.map((h) => ({ ...h })), layers: host.store.layersOf(hit) };
+          curId = hit.id;
+          steps.push(stepEvent(stepNo, total, stage, ins, true, sig));
+          host.emit(steps[steps.length - 1]!);
+          continue;
+        }
+        const reason: MissReason = req.noCache
+          ? { kind: 'no-cache' }
+          : missedAt !== undefined
+            ? { kind: 'parent-missed', step: missedAt }
+            : explainMiss(plan.desc, host.store.children(curId).flatMap((c) => (c.cacheDesc ? [c.cacheDesc] : [])));
+        missedAt ??= stepNo;
+        const ctr = host.randomHex(32);
+        const layer = execute(host, out, trial, ins, plan, ctr, curId, env);
+        const now = host.now();
+        trial.history.push({ created: now, created_by: plan.createdBy, ...(layer ? {} : { empty_layer: true }) });
+        if (layer) {
+          trial.layers.push(layer);
+          host.emit({ type: 'layer.created', diffId: layer.diffId, size: layer.size });
+        }
+        trial.config.Image = curId;
+        const rec = host.store.add(configDoc(trial, now, plan.ranContainer ? { container: ctr } : {}), trial.layers, { parent: curId, cacheSig: sig, cacheDesc: plan.desc });
+        out.stdout(` ---> ${short(rec.id)}`);
+        state = trial;
+        curId = rec.id;
+        const ev = stepEvent(stepNo, total, stage, ins, false, sig, reason);
+        ev.layer = layer ? { diffId: layer.diffId, size: layer.size } : null;
+        steps.push(ev);
+        host.emit(ev);
+      }
+      results.set(stage.index, curId);
+    }
+    const unused = unusedArgs(req.buildArgs, used);
+    if (unused.length) out.stdout(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
+    out.stdout(`Successfully built ${short(curId)}`);
+    for (const t of applyTags(host, curId, req.tags)) out.stdout(`Successfully tagged ${t}`);
+    const img = host.store.images.get(curId)!;
+    host.emit({ type: 'build.done', imageId: curId, layers: img.config.rootfs.diff_ids.length, size: host.store.sizeOf(img), tags: req.tags });
+    return { exitCode: 0, imageId: curId, steps };
+  } catch (e) {
+    return fail(host, out, e, steps, '');
+  }
+}
+
+interface Plan {
+  desc: StepDescriptor;
+  createdBy: string;
+  /** Classic runs a container for every step except COPY/ADD. */
+  ranContainer: boolean;
+  copyDiff?: Layer;
+}
+
+/** Computes what a step is (its descriptor and history text) without running a command. */
+function planStep(
+  host: BuildHost,
+  escape: string,
+  req: BuildRequest,
+  trial: StageState,
+  ins: Instruction,
+  ctx: BuildRequest['context'],
+  results: Map<number, string>,
+  stage: Stage,
+  df: ReturnType<typeof loadDockerfile>,
+  env: StepEnv,
+  metaArgs: Map<string, string>,
+  used: Set<string>,
+): Plan {
+  const config = canonicalJson(trial.config);
+  if (isMetadata(ins)) {
+    const createdBy = applyMetadata(trial, ins, 'classic', escape, req.buildArgs, metaArgs, used);
+    return { desc: { text: createdBy, args: {}, config }, createdBy, ranContainer: true };
+  }
+  if (ins.kind === 'RUN') {
+    const argv = ins.exec ?? shellCommand(trial, ins.shell!);
+    const args = runArgs(trial);
+    const createdBy = runHistory('classic', argv, args);
+    return { desc: { text: argv.join(' '), args: Object.fromEntries(args), config }, createdBy, ranContainer: true };
+  }
+  if (ins.kind === 'WORKDIR') {
+    const probe = cloneState(trial);
+    const { dir } = workdirStep(probe, ins, { ...env, builder: 'classic' });
+    return { desc: { text: `WORKDIR ${dir}`, args: {}, config }, createdBy: workdirHistory('classic', dir), ranContainer: true };
+  }
+  if (ins.kind === 'COPY' || ins.kind === 'ADD') {
+    const src = copySource(host, ins, ctx, results, stage, df);
+    const r = copyStep(trial, ins, src, env);
+    return {
+      desc: { text: `${ins.kind} ${r.classicSource.split(':')[0]} in ${r.dest}`, args: {}, files: Object.fromEntries(r.files), config },
+      createdBy: copyHistory('classic', ins.kind, r.classicSource, r.dest, r.args),
+      ranContainer: false,
+      copyDiff: r.diff,
+    };
+  }
+  throw new DockerError(`unexpected instruction ${ins.kind}`);
+}
+
+/** Where COPY --from reads: an earlier stage's image, or any image (pulled if needed). */
+export function copySource(host: BuildHost, ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, ctx: BuildRequest['context'], results: Map<number, string>, stage: Stage, df: ReturnType<typeof loadDockerfile>): CopySource {
+  if (!ins.from) return { kind: 'context', context: ctx };
+  const dep = findStage(df, ins.from, stage.index);
+  const img: ImageRecord = dep ? host.store.images.get(results.get(dep.index)!)! : host.baseImage(ins.from);
+  return { kind: 'fs', fs: new UnionFs(host.store.layersOf(img)), name: ins.from };
+}
+
+/** Runs a step that missed the cache and prints what classic prints; returns its layer (null: none). */
+function execute(host: BuildHost, out: ClassicStream, trial: StageState, ins: Instruction, plan: Plan, ctr: string, curId: string, env: StepEnv): Layer | null {
+  const c12 = ctr.slice(0, 12);
+  if (ins.kind === 'COPY' || ins.kind === 'ADD') return plan.copyDiff!;
+  out.stdout(` ---> Running in ${c12}`);
+  let layer: Layer | null = null;
+  if (ins.kind === 'RUN') {
+    const res = runStep(trial, ins, { ...env, hostname: c12 });
+    out.write(res.stdout);
+    if (res.stderr) out.write(`\x1b[91m${res.stderr}\x1b[0m`);
+    if (res.notFound) {
+      host.leaveBuildContainer({ id: ctr, imageId: curId, argv: res.argv, exitCode: 127, created: host.now() });
+      throw new DockerError(`OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "${res.argv[0]}": executable file not found in $PATH: unknown`, 127);
+    }
+    if (res.exitCode !== 0) {
+      host.leaveBuildContainer({ id: ctr, imageId: curId, argv: res.argv, exitCode: res.exitCode, created: host.now() });
+      throw new DockerError(`The command '${res.argv.join(' ')}' returned a non-zero code: ${res.exitCode}`, res.exitCode, { kind: 'run-failed' });
+    }
+    layer = res.diff.isEmpty ? null : res.diff;
+  } else if (ins.kind === 'WORKDIR') {
+    layer = workdirStep(trial, ins, env).diff;
+  }
+  out.stdout(`Removing intermediate container ${c12}`);
+  return layer;
+}
+
+/**
+ * The classic build stream: a RUN's stdout as is, its stderr between red
+ * colour codes; a partial last line (`ESC[0m`) joins the next line printed.
+ */
+class ClassicStream implements BuildOutput {
+  private carry = '';
+  constructor(private readonly out: BuildOutput) {}
+  stdout(line: string): void {
+    this.out.stdout(this.carry + line);
+    this.carry = '';
+  }
+  stderr(line: string): void {
+    this.out.stderr(line);
+  }
+  /** Writes raw process output, keeping an unterminated last line for the next one. */
+  write(text: string): void {
+    const lines = (this.carry + text).split('\n');
+    this.carry = lines.pop()!;
+    for (const l of lines) this.out.stdout(l);
+  }
+}
+
+function labelInstruction(labels: Map<string, string>): Instruction {
+  const text = [...labels].map(([k, v]) => `"${k}"="${v}"`).join(' ');
+  return {
+    kind: 'LABEL',
+    pairs: [...labels].map(([k, v]) => [k, v]),
+    raw: { keyword: 'LABEL', typed: 'LABEL', line: 0, endLine: 0, original: `LABEL ${text}`, flags: [], rest: text },
+  };
+}
+
+function stepEvent(step: number, of: number, stage: Stage, ins: Instruction, cached: boolean | null, key?: string, missReason?: MissReason): BuildStepEvent {
+  const ev: BuildStepEvent = { type: 'build.step', step, of, stageIndex: stage.index, instruction: ins.raw.original, line: ins.raw.line, cached };
+  if (stage.name) ev.stage = stage.name;
+  if (key) ev.cacheKey = key;
+  if (missReason) ev.missReason = missReason;
+  return ev;
+}
+
+function fail(host: BuildHost, out: BuildOutput, e: unknown, steps: BuildStepEvent[], prefix: string): BuildResult {
+  if (!(e instanceof DockerError)) throw e;
+  out.stderr(prefix + e.message);
+  host.emit({ type: 'build.error', message: e.message, exitCode: e.exitCode, step: steps.length });
+  return { exitCode: e.exitCode, steps, error: e.message };
+}

@@ -1,0 +1,109 @@
+/**
+ * BuildKit's `--progress=plain` output: numbered vertices (`#5 [2/4] RUN ...`),
+ * their digests, logs, and a final CACHED / DONE / ERROR line; plus the byte
+ * counts of context transfers as BuildKit's fsutil protocol sends them.
+ */
+import { utf8 } from '../hash.js';
+import type { ContextEntry } from './context.js';
+
+export interface Vertex {
+  name: string;
+  digest: string;
+  lines: string[];
+  status?: 'CACHED' | 'DONE' | 'ERROR';
+  error?: string;
+}
+
+/** Collects vertices and prints them in BuildKit's plain format. */
+export class PlainProgress {
+  readonly vertices: Vertex[] = [];
+
+  /** Starts a vertex; its lines print when `print` runs. */
+  vertex(name: string, digest: string): Vertex {
+    const v: Vertex = { name, digest, lines: [] };
+    this.vertices.push(v);
+    return v;
+  }
+
+  /** Prints every vertex as `#N` blocks, then `trailer` lines (error boxes). */
+  print(write: (line: string) => void, trailer: string[] = []): void {
+    this.vertices.forEach((v, i) => {
+      const n = `#${i + 1}`;
+      write(`${n} ${v.name}`);
+      write(`${n} ${v.digest}`);
+      for (const l of v.lines) write(`${n} ${l}`);
+      if (v.status === 'CACHED') write(`${n} CACHED`);
+      else if (v.status === 'ERROR') write(`${n} ERROR: ${v.error}`);
+      else write(`${n} DONE 0.0s`);
+      if (v.status !== 'ERROR') write('');
+    });
+    for (const l of trailer) write(l);
+  }
+}
+
+/** BuildKit's byte format (tonistiigi/units, `%.2f`): `59B`, `10.33kB`, `200.13kB`. */
+export function progressBytes(n: number): string {
+  if (n < 1000) return `${n}B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(2)}${units[u]}`;
+}
+
+function varintLen(n: number): number {
+  let len = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
+}
+
+/** Size of one fsutil STAT packet (path, mode, size, nanosecond mtime). */
+function statBytes(path: string, e: ContextEntry): number {
+  const name = utf8(path).length;
+  if (e.type === 'dir') return 20 + name;
+  if (e.type === 'symlink') return 19 + name + 2 + (e.target?.length ?? 0) + (e.size ? 1 + varintLen(e.size) : 0);
+  return 17 + name + (e.size ? 1 + varintLen(e.size) : 0);
+}
+
+/** Size of a file's DATA packets plus its end marker; packet IDs above 0 cost 2 bytes each. */
+function dataBytes(size: number, id: number): number {
+  const idCost = id > 0 ? 4 : 0;
+  if (size === 0) return 2 + idCost / 2;
+  return size + 5 + varintLen(size) + idCost;
+}
+
+/** Walk order of fsutil: lexical per directory component. */
+function walkCompare(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+/**
+ * Bytes BuildKit reports for transferring `entries`, given what the receiver
+ * already has (`previous`: path → stat signature); updates `previous`.
+ * Every entry costs a STAT packet; only new or changed files send data.
+ */
+export function transferBytes(entries: [string, ContextEntry][], previous: Map<string, string>): number {
+  const sorted = [...entries].sort((a, b) => walkCompare(a[0], b[0]));
+  let total = 2;
+  const next = new Map<string, string>();
+  sorted.forEach(([path, e], id) => {
+    total += statBytes(path, e);
+    const sig = `${e.type}:${e.mode}:${e.size}:${e.mtime}:${e.digest}`;
+    next.set(path, sig);
+    if (e.type === 'file' && previous.get(path) !== sig) total += dataBytes(e.size, id);
+  });
+  previous.clear();
+  for (const [k, v] of next) previous.set(k, v);
+  return total;
+}

@@ -1,0 +1,233 @@
+/**
+ * The simulated Docker engine: images, layers, the build cache, containers,
+ * a clock and a seeded generator. It changes state only through its methods,
+ * emits a typed event for every change, and serializes to JSON.
+ */
+import type { EngineEvent } from '../shared/events.js';
+import { buildBuildkit } from './build/buildkit.js';
+import { BuildCache, type CacheRecord } from './build/cache.js';
+import { buildClassic } from './build/classic.js';
+import { checkTags } from './build/common.js';
+import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './build/types.js';
+import type { ContainerRecord } from './container/types.js';
+import { DockerError } from './errors.js';
+import { Layer, type SerializedLayer } from './fs/layer.js';
+import { familiarString, parseReference } from './image/reference.js';
+import { generateName } from './container/names.js';
+import { ImageStore, type ImageRecord } from './image/store.js';
+import type { ImageConfigDoc } from './image/types.js';
+import { emptyContainerConfig } from './image/types.js';
+import { Random } from './random.js';
+import type { CommandResolver } from './shell/types.js';
+import type { Hub } from './hub.js';
+
+/** Seconds since the epoch; injectable so runs are reproducible. */
+export interface Clock {
+  now(): number;
+}
+
+/** A clock that starts at `start` and advances `step` seconds every time it is read. */
+export function steppingClock(start = 1_700_000_000, step = 0.25): Clock {
+  let t = start;
+  return {
+    now: () => {
+      const v = t;
+      t += step;
+      return v;
+    },
+  };
+}
+
+export interface EngineOptions {
+  clock?: Clock;
+  seed?: number;
+  /** Programs RUN can use beyond the built-in applets (package managers, build tools). */
+  resolver?: CommandResolver;
+  /** The simulated Docker Hub that `pull` and FROM reach. */
+  hub?: Hub;
+}
+
+type Listener = (ev: EngineEvent) => void;
+
+export class Engine {
+  readonly store = new ImageStore();
+  readonly cache = new BuildCache();
+  readonly containers = new Map<string, ContainerRecord>();
+  readonly transfers = new Map<string, Map<string, string>>();
+  readonly buildkitLoaded = new Set<string>();
+  readonly clock: Clock;
+  rng: Random;
+  resolver?: CommandResolver;
+  hub?: Hub;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(opts: EngineOptions = {}) {
+    this.clock = opts.clock ?? steppingClock();
+    this.rng = new Random(opts.seed ?? 1);
+    this.resolver = opts.resolver;
+    this.hub = opts.hub;
+  }
+
+  /** Subscribes to engine events; returns a function that unsubscribes. */
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Delivers an event to every subscriber. */
+  emit(ev: EngineEvent): void {
+    for (const l of this.listeners) l(ev);
+  }
+
+  /** Current time in seconds. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Imports a root filesystem as a one-layer image (`docker import`); returns its ID. */
+  importImage(layer: Layer, ref: string, opts: { created?: number; comment?: string; config?: Partial<ImageConfigDoc['config']> } = {}): ImageRecord {
+    const created = opts.created ?? this.now();
+    const doc: ImageConfigDoc = {
+      architecture: 'amd64',
+      os: 'linux',
+      config: { ...emptyContainerConfig(), Env: null, ...(opts.config ?? {}) },
+      created,
+      history: [{ created, created_by: '', comment: opts.comment ?? 'Imported from -' }],
+      rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+    };
+    const img = this.store.add(doc, [layer]);
+    this.store.tag(ref, img.id);
+    this.emit({ type: 'image.created', imageId: img.id });
+    return img;
+  }
+
+  /** Builds an image with the builder the request names; output goes to `out`. */
+  build(req: BuildRequest, out: BuildOutput): BuildResult {
+    checkTags(req.tags);
+    this.emit({ type: 'build.start', builder: req.builder, tags: req.tags, stages: 0 });
+    const host = this.buildHost();
+    return req.builder === 'classic' ? buildClassic(host, req, out) : buildBuildkit(host, req, out);
+  }
+
+  private buildHost(): BuildHost {
+    return {
+      store: this.store,
+      cache: this.cache,
+      now: () => this.now(),
+      randomHex: (n) => this.rng.hex(n),
+      emit: (ev) => this.emit(ev),
+      baseImage: (ref, out) => this.baseImage(ref, out),
+      resolver: this.resolver,
+      leaveBuildContainer: (info) => this.leaveBuildContainer(info),
+      transfers: this.transfers,
+      buildkitLoaded: this.buildkitLoaded,
+    };
+  }
+
+  /** An image by reference, pulled from the hub when it is not local (printing pull progress to `out`). */
+  baseImage(ref: string, out?: (line: string) => void): ImageRecord {
+    if (ref === 'scratch') return this.scratch();
+    const local = this.store.find(ref);
+    if (local) return local;
+    if (!this.hub) throw pullDenied(ref);
+    return this.hub.pull(this, ref, out);
+  }
+
+  private scratch(): ImageRecord {
+    const doc: ImageConfigDoc = { architecture: 'amd64', os: 'linux', config: emptyContainerConfig(), created: 0, history: [], rootfs: { type: 'layers', diff_ids: [] } };
+    return { id: 'scratch', config: doc, repoDigests: [] };
+  }
+
+  private leaveBuildContainer(info: { id: string; imageId: string; argv: string[]; exitCode: number; created: number }): void {
+    const name = this.uniqueName();
+    const img = this.store.images.get(info.imageId);
+    this.containers.set(info.id, {
+      id: info.id,
+      name,
+      imageId: info.imageId,
+      imageRef: info.imageId.replace(/^sha256:/, '').slice(0, 12),
+      path: info.argv[0] ?? '',
+      args: info.argv.slice(1),
+      config: structuredClone(img?.config.config ?? emptyContainerConfig()),
+      created: info.created,
+      state: { status: 'exited', exitCode: info.exitCode, startedAt: info.created, finishedAt: this.now() },
+      upper: new Layer([]),
+      autoRemove: false,
+      logs: [],
+      mounts: [],
+    });
+    this.emit({ type: 'container.state', containerId: info.id, name, state: 'exited', exitCode: info.exitCode });
+  }
+
+  /** A Docker-style random container name that no container has. */
+  uniqueName(): string {
+    const taken = new Set([...this.containers.values()].map((c) => c.name));
+    return generateName(this.rng, (n) => taken.has(n));
+  }
+
+  /** Finds a container by name, full ID or unique ID prefix. */
+  findContainer(ref: string): ContainerRecord | undefined {
+    const name = ref.replace(/^\//, '');
+    for (const c of this.containers.values()) if (c.name === name) return c;
+    const byId = [...this.containers.values()].filter((c) => c.id.startsWith(ref));
+    return byId.length === 1 ? byId[0] : undefined;
+  }
+
+  /** The engine's whole state as JSON-safe data. */
+  snapshot(): EngineSnapshot {
+    return {
+      version: 1,
+      rng: this.rng.state,
+      layers: [...this.store.layers].map(([d, l]) => [d, l.toJSON()]),
+      images: [...this.store.images.values()],
+      tags: [...this.store.tags],
+      cache: [...this.cache.records.values()],
+      containers: [...this.containers.values()].map((c) => ({ ...c, upper: c.upper.toJSON() })),
+      transfers: [...this.transfers].map(([k, m]) => [k, [...m]]),
+      buildkitLoaded: [...this.buildkitLoaded],
+    };
+  }
+
+  /** Replaces the state with a snapshot's. */
+  restore(s: EngineSnapshot): void {
+    if (s.version !== 1) throw new DockerError(`unsupported snapshot version ${s.version}`);
+    this.store.layers.clear();
+    for (const [d, l] of s.layers) this.store.layers.set(d, Layer.fromJSON(l));
+    this.store.images.clear();
+    for (const img of s.images) this.store.images.set(img.id, structuredClone(img));
+    this.store.tags.clear();
+    for (const [t, id] of s.tags) this.store.tags.set(t, id);
+    this.cache.records.clear();
+    for (const r of s.cache) this.cache.records.set(r.key, structuredClone(r));
+    this.containers.clear();
+    for (const c of s.containers) this.containers.set(c.id, { ...structuredClone({ ...c, upper: [] }), upper: Layer.fromJSON(c.upper) });
+    this.transfers.clear();
+    for (const [k, m] of s.transfers) this.transfers.set(k, new Map(m));
+    this.buildkitLoaded.clear();
+    for (const id of s.buildkitLoaded) this.buildkitLoaded.add(id);
+    this.rng = new Random(s.rng);
+  }
+}
+
+export interface EngineSnapshot {
+  version: 1;
+  rng: number[];
+  layers: [string, SerializedLayer][];
+  images: ImageRecord[];
+  tags: [string, string][];
+  cache: CacheRecord[];
+  containers: (Omit<ContainerRecord, 'upper'> & { upper: SerializedLayer })[];
+  transfers: [string, [string, string][]][];
+  buildkitLoaded: string[];
+}
+
+/** Docker's error when an image is neither local nor on the registry. */
+export function pullDenied(ref: string): DockerError {
+  let repo = ref;
+  try {
+    repo = familiarString({ ...parseReference(ref), tag: undefined, digest: undefined });
+  } catch {
+    // keep the raw text in the message
+  }
+  return new DockerError(`pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`, 1, { kind: 'pull-denied', ref });
+}
