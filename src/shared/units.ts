@@ -1,2 +1,2 @@
 // TEMPORARY: moves here from src/cli/format once that module settles.
-export { humanSize } from '../cli/format/units.js';
+export { humanSize4 as humanSize } from '../cli/format/units.js';

@@ -1,0 +1,71 @@
+/**
+ * The docker CLI: turns argv into a command run against the engine, printing
+ * exactly what the docker CLI prints and returning its exit code.
+ */
+import type { Engine } from '../engine/engine.js';
+import { DockerError } from '../engine/errors.js';
+import { build } from './commands/build.js';
+import { commit, create, diff, kill, logs, ps, rm, run, start, stop } from './commands/containers.js';
+import { history, imagePrune, images, rmi, tag } from './commands/images.js';
+import { imageInspectCmd, inspect } from './commands/inspect.js';
+import { systemDf, builderPrune } from './commands/system.js';
+import { Flags, HelpRequest, parseFlags, usageText } from './flags.js';
+import { TemplateError } from './format/template.js';
+import type { CliIO, DockerCommand } from './types.js';
+
+/** Every command, by the words that name it (aliases included). */
+export const COMMANDS = new Map<string, DockerCommand>();
+for (const cmd of [build, images, history, tag, rmi, imagePrune, imageInspectCmd, inspect, run, create, start, stop, kill, rm, ps, diff, commit, logs, systemDf, builderPrune]) {
+  COMMANDS.set(cmd.spec.name, cmd);
+  for (const a of cmd.spec.aliases ?? []) COMMANDS.set(a, cmd);
+}
+
+const GROUPS = ['image', 'container', 'builder', 'system', 'volume', 'network'];
+
+/** Runs `docker ARGV...`; returns the exit code. Never throws for bad input. */
+export function runDocker(engine: Engine, argv: string[], io: CliIO): number {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
+    for (const l of topHelp()) io.stdout(l);
+    return 0;
+  }
+  const two = argv.slice(0, 2).join(' ');
+  let cmd = COMMANDS.get(two);
+  let rest = argv.slice(2);
+  if (!cmd) {
+    cmd = COMMANDS.get(argv[0]!);
+    rest = argv.slice(1);
+  }
+  if (!cmd) {
+    if (GROUPS.includes(argv[0]!)) {
+      io.stderr(argv[1] ? `docker: '${argv.slice(0, 2).join(' ')}' is not a docker command.` : `\nUsage:  docker ${argv[0]} COMMAND`);
+      io.stderr("See 'docker --help'");
+      return 1;
+    }
+    io.stderr(`docker: '${argv[0]}' is not a docker command.`);
+    io.stderr("See 'docker --help'");
+    return 1;
+  }
+  try {
+    const flags = new Flags(parseFlags(cmd.spec, rest));
+    return cmd.run(engine, flags, io);
+  } catch (e) {
+    if (e instanceof HelpRequest) {
+      for (const l of usageText(e.spec)) io.stdout(l);
+      return 0;
+    }
+    if (e instanceof TemplateError) {
+      io.stderr(e.message);
+      return 1;
+    }
+    if (e instanceof DockerError) {
+      for (const l of e.message.split('\n')) io.stderr(l);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+function topHelp(): string[] {
+  const names = [...new Set([...COMMANDS.values()].map((c) => c.spec.name))].sort();
+  return ['', 'Usage:  docker [OPTIONS] COMMAND', '', 'A self-sufficient runtime for containers (simulated by Layerlab)', '', 'Commands:', ...names.map((n) => `  ${n.padEnd(14)}${COMMANDS.get(n)!.spec.description}`), '', "Run 'docker COMMAND --help' for more information on a command."];
+}
