@@ -4,6 +4,7 @@
  * it does once found.
  */
 import type { Command } from '../types.js';
+import { ARCHIVE_APPLETS } from './archive.js';
 import { DD_APPLETS } from './dd.js';
 import { echoText, printfText } from './echo.js';
 import { FILE_APPLETS } from './fileutils.js';
@@ -61,5 +62,6 @@ export const APPLETS = new Map<string, Command>(
     ...GREP_APPLETS,
     ...SYS_APPLETS,
     ...MISC_APPLETS,
+    ...ARCHIVE_APPLETS,
   }),
 );

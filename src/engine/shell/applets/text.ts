@@ -56,7 +56,11 @@ function countArg(v: string | true | undefined, dflt: number): { n: number; sign
 
 /** `head -5` and `tail -5` are the old spelling of `-n 5`. */
 function oldCount(argv: string[]): string[] {
-  return argv.map((a, i) => (i > 0 && /^-\d+$/.test(a) ? `-n${a.slice(1)}` : i > 0 && /^\+\d+$/.test(a) && argv[0] === 'tail' ? `-n${a}` : a));
+  return argv.map((a, i) => {
+    if (i === 0 || argv[i - 1] === '-n' || argv[i - 1] === '-c') return a;
+    if (/^-\d+$/.test(a)) return `-n${a.slice(1)}`;
+    return /^\+\d+$/.test(a) && argv[0]!.endsWith('tail') ? `-n${a}` : a;
+  });
 }
 
 const head: Command = (argv, io) => {
