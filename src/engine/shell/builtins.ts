@@ -8,7 +8,8 @@ import { echoText, printfText } from './applets/echo.js';
 import { runTest } from './applets/test.js';
 import { lookupCommand, runExternal } from './exec.js';
 import { canExecute, errText, readText } from './files.js';
-import { ExitError, LoopControl, ReturnError, type Shell } from './interp.js';
+import { ExitError, LoopControl, ReturnError } from './control.js';
+import type { Shell } from './interp.js';
 
 export type Builtin = (sh: Shell, argv: string[]) => number;
 

@@ -1,11 +1,9 @@
 /**
  * The interpreter: runs the syntax tree against a shell's variables,
- * functions, options and file descriptors. Control flow (`exit`, `return`,
- * `break`, `set -e`) travels as exceptions, which is how ash longjmps too.
+ * functions, options and file descriptors (simple commands are in simple.ts).
  */
 import type { Node, Redir, Script } from './ast.js';
-import { BUILTINS, SPECIAL_BUILTINS } from './builtins.js';
-import { runExternal } from './exec.js';
+import { ExitError, LoopControl, ReturnError } from './control.js';
 import { ExpansionError, expandPattern, expandString, expandWords, type ExpandCtx } from './expand.js';
 import { ArithError } from './arith.js';
 import { matchPattern } from './glob.js';
@@ -13,27 +11,9 @@ import { ShellSyntaxError } from './lexer.js';
 import { Parser } from './parser.js';
 import { inStream, type FdTable, type Machine, type OutStream, type Stream } from './process.js';
 import { applyRedirs, RedirError, type FileSink } from './redirect.js';
+import { runSimple, syntaxMessage } from './simple.js';
 import type { CommandIO, ShellFlavor } from './types.js';
 import { homeOf } from './users.js';
-
-export class ExitError extends Error {
-  constructor(readonly code: number) {
-    super('exit');
-  }
-}
-export class ReturnError extends Error {
-  constructor(readonly code: number) {
-    super('return');
-  }
-}
-export class LoopControl extends Error {
-  constructor(
-    readonly kind: 'break' | 'continue',
-    public levels: number,
-  ) {
-    super(kind);
-  }
-}
 
 /** The process-wide context a shell runs in (fixed for its lifetime; subshells share it). */
 export type ProcessBase = Omit<CommandIO, 'stdout' | 'stderr' | 'stdin' | 'env' | 'cwd'>;
@@ -61,7 +41,8 @@ export class Shell implements ExpandCtx {
   /** Saved values of `local` variables, one frame per running function. */
   localFrames: Map<string, { value: string | undefined; exported: boolean }>[] = [];
   private suppressErrexit = 0;
-  private substStatus: number | null = null;
+  /** Status of the last command substitution, which an assignment-only command returns. */
+  lastSubstStatus: number | null = null;
 
   constructor(
     readonly base: ProcessBase,
@@ -163,7 +144,7 @@ export class Shell implements ExpandCtx {
       } catch (e) {
         if (!(e instanceof ShellSyntaxError)) throw e;
         this.line = e.line;
-        this.err(this.syntaxMessage(e));
+        this.err(syntaxMessage(this, e));
         throw new ExitError(2);
       }
       if (!node) return this.status;
@@ -183,19 +164,6 @@ export class Shell implements ExpandCtx {
     } finally {
       this.flushFiles();
     }
-  }
-
-  private syntaxMessage(e: ShellSyntaxError): string {
-    const tok = e.token;
-    if (this.flavor === 'dash') {
-      const what = e.kind === 'eof' ? 'end of file unexpected' : e.kind === 'quote' ? 'Unterminated quoted string' : `"${tok}" unexpected`;
-      return this.msg(`Syntax error: ${what}`);
-    }
-    if (this.flavor === 'bash') {
-      const what = e.kind === 'eof' ? 'syntax error: unexpected end of file' : e.kind === 'quote' ? `unexpected EOF while looking for matching \`${tok}'` : `syntax error near unexpected token \`${tok}'`;
-      return `${this.arg0}: -c: line ${e.line}: ${what}\n`;
-    }
-    return this.msg(`syntax error: ${e.kind === 'token' ? `unexpected "${tok}"` : e.message}`);
   }
 
   /** A copy for `( ... )`, pipelines and `$(...)`: changes stay inside it. */
@@ -231,14 +199,14 @@ export class Shell implements ExpandCtx {
     fds.set(1, { kind: 'out', write: (s) => (this.machine.wrote(s.length), (text += s)) });
     const sub = this.clone(fds);
     sub.status = 0;
-    this.substStatus = body.commands.length === 0 ? 0 : sub.runChild({ type: 'list', items: body.commands });
+    this.lastSubstStatus = body.commands.length === 0 ? 0 : sub.runChild({ type: 'list', items: body.commands });
     return text;
   }
 
   run(node: Node): number {
     switch (node.type) {
       case 'simple':
-        this.status = this.runSimple(node);
+        this.status = runSimple(this, node);
         this.checkErrexit();
         return this.status;
       case 'pipeline':
@@ -417,43 +385,6 @@ export class Shell implements ExpandCtx {
     throw new ExitError(this.flavor === 'bash' ? 1 : 2);
   }
 
-  private runSimple(node: Node & { type: 'simple' }): number {
-    this.machine.step(this.base.signal);
-    this.line = node.line;
-    this.substStatus = null;
-    let argv: string[];
-    let assigns: [string, string][];
-    try {
-      argv = expandWords(node.words, this);
-      assigns = node.assigns.map((a) => [a.name, expandString(a.value, this)]);
-    } catch (e) {
-      if (e instanceof ExpansionError || e instanceof ArithError) return this.expansionFailure(e);
-      throw e;
-    }
-    if (this.opts.xtrace && (argv.length > 0 || assigns.length > 0)) {
-      this.err('+ ' + [...assigns.map(([n, v]) => `${n}=${traceQuote(v)}`), ...argv.map(traceQuote)].join(' ') + '\n');
-    }
-    if (argv.length === 0) {
-      for (const [n, v] of assigns) if (!this.assign(n, v)) return 1;
-      const st = this.substStatus ?? 0;
-      return this.withRedirs(node.redirs, () => st);
-    }
-    const name = argv[0]!;
-    if (name === 'exec' && argv.length === 1) {
-      for (const [n, v] of assigns) this.assign(n, v);
-      return this.withRedirs(node.redirs, () => 0, true);
-    }
-    const builtin = BUILTINS.get(name);
-    if (builtin && SPECIAL_BUILTINS.has(name)) {
-      for (const [n, v] of assigns) if (!this.assign(n, v)) return 1;
-      return this.withRedirs(node.redirs, () => builtin(this, argv));
-    }
-    const fn = this.funcs.get(name);
-    if (fn) return this.withTemp(assigns, () => this.withRedirs(node.redirs, () => this.callFunction(fn, argv)));
-    if (builtin) return this.withTemp(assigns, () => this.withRedirs(node.redirs, () => builtin(this, argv)));
-    return this.withRedirs(node.redirs, () => runExternal(this, argv, Object.fromEntries(assigns)));
-  }
-
   /** Sets a variable from an assignment, reporting a read-only one. */
   assign(name: string, value: string): boolean {
     if (this.readonlyVars.has(name)) {
@@ -462,46 +393,6 @@ export class Shell implements ExpandCtx {
     }
     this.vars.set(name, value);
     return true;
-  }
-
-  private withTemp(assigns: [string, string][], fn: () => number): number {
-    if (assigns.length === 0) return fn();
-    const saved = assigns.map(([n]) => [n, this.vars.get(n), this.exported.has(n)] as const);
-    for (const [n, v] of assigns) {
-      this.vars.set(n, v);
-      this.exported.add(n);
-    }
-    try {
-      return fn();
-    } finally {
-      for (const [n, v, ex] of saved) {
-        if (v === undefined) this.vars.delete(n);
-        else this.vars.set(n, v);
-        if (!ex) this.exported.delete(n);
-      }
-    }
-  }
-
-  callFunction(body: Node, argv: string[]): number {
-    const saved = this.args;
-    this.args = argv.slice(1);
-    const frame = new Map<string, { value: string | undefined; exported: boolean }>();
-    this.localFrames.push(frame);
-    try {
-      return this.run(body);
-    } catch (e) {
-      if (e instanceof ReturnError) return (this.status = e.code);
-      throw e;
-    } finally {
-      this.args = saved;
-      this.localFrames.pop();
-      for (const [n, v] of frame) {
-        if (v.value === undefined) this.vars.delete(n);
-        else this.vars.set(n, v.value);
-        if (v.exported) this.exported.add(n);
-        else this.exported.delete(n);
-      }
-    }
   }
 
   /** Reads one line from standard input (without the newline); null at end of input. */
@@ -520,10 +411,4 @@ export class Shell implements ExpandCtx {
     const st: Stream | undefined = this.fds.get(fd);
     return st && st.kind === 'out' ? st : { kind: 'out', write: () => {} };
   }
-}
-
-/** Quotes an argument for `set -x` output as busybox does. */
-function traceQuote(s: string): string {
-  if (/^[A-Za-z0-9_/.,:=+@%^-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
