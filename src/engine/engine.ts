@@ -3,7 +3,7 @@
  * a clock and a seeded generator. It changes state only through its methods,
  * emits a typed event for every change, and serializes to JSON.
  */
-import type { EngineEvent } from '../shared/events.js';
+import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
 import { buildBuildkit } from './build/buildkit.js';
 import { BuildCache, type CacheRecord } from './build/cache.js';
 import { buildClassic } from './build/classic.js';
@@ -107,6 +107,32 @@ export class Engine {
     this.emit({ type: 'build.start', builder: req.builder, tags: req.tags, stages: 0 });
     const host = this.buildHost();
     return req.builder === 'classic' ? buildClassic(host, req, out) : buildBuildkit(host, req, out);
+  }
+
+  /**
+   * Predicts which steps would hit or miss if the learner built now, without
+   * changing anything: the same builder runs on a fork of the state with RUN
+   * commands not executed.
+   */
+  predictBuild(req: BuildRequest): BuildStepEvent[] {
+    const fork = this.fork();
+    const res = fork.build({ ...req, dryRun: true }, { stdout: () => {}, stderr: () => {} });
+    return res.steps;
+  }
+
+  /** A copy of the state that shares immutable layers; changes to it never reach this engine. */
+  fork(): Engine {
+    const t = this.clock.now();
+    const e = new Engine({ clock: { now: () => t }, resolver: this.resolver, hub: this.hub });
+    e.rng = new Random(this.rng.state);
+    for (const [k, v] of this.store.layers) e.store.layers.set(k, v);
+    for (const [k, v] of this.store.images) e.store.images.set(k, { ...v, repoDigests: [...v.repoDigests] });
+    for (const [k, v] of this.store.tags) e.store.tags.set(k, v);
+    for (const [k, v] of this.cache.records) e.cache.records.set(k, v);
+    for (const [k, v] of this.containers) e.containers.set(k, v);
+    for (const [k, v] of this.transfers) e.transfers.set(k, new Map(v));
+    for (const id of this.buildkitLoaded) e.buildkitLoaded.add(id);
+    return e;
   }
 
   private buildHost(): BuildHost {

@@ -92,8 +92,9 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
     const session = host.randomHex(32);
     const results = new Map<number, StageResult>();
     const fromVertices = new Map<string, Vertex>();
+    const loadedBefore = new Set(host.buildkitLoaded);
     const multi = df.stages.length > 1;
-    const env: StepEnv = { builder: 'buildkit', escape: df.escape, now: () => host.now(), resolver: host.resolver, signal: req.signal, hostname: 'buildkitsandbox' };
+    const env: StepEnv = { builder: 'buildkit', escape: df.escape, now: () => host.now(), resolver: host.resolver, signal: req.signal, dryRun: req.dryRun, hostname: 'buildkitsandbox' };
     for (const stage of stages) {
       const label = stage.name ?? (multi ? `stage-${stage.index}` : '');
       const total = 1 + stage.instructions.filter((i) => ['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(i.kind)).length;
@@ -111,8 +112,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         const img = bases.get(ref)!;
         baseId = img.id;
         const vd = LFS + sha256Hex(`from:${displayRef(ref)}:${img.id}`);
-        fromVertex = fromVertices.get(img.id);
-        if (!fromVertex) {
+        if (!fromVertices.has(img.id)) {
           fromVertex = pr.vertex(`${prefix()} FROM ${displayRef(ref)}`, vd);
           fromVertices.set(img.id, fromVertex);
         }
@@ -122,7 +122,13 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
       if (stage.name) fromEv.stage = stage.name;
       steps.push(fromEv);
       host.emit(fromEv);
-      let firstVertexMissed: boolean | undefined;
+      // a base BuildKit loaded before shows CACHED when the stage's first step needs it (missed or failed)
+      let settled = false;
+      const settleFrom = (needed: boolean) => {
+        if (settled) return;
+        settled = true;
+        if (fromVertex && loadedBefore.has(baseId) && needed) fromVertex.status = 'CACHED';
+      };
       let missedAt: number | undefined;
       for (const ins of stage.instructions) {
         const st = cur.state;
@@ -147,6 +153,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
           plan = planVertex(host, st, ins, ctx, results, stage, df, env);
         } catch (e) {
           if (!(e instanceof CacheKeyError)) throw e;
+          settleFrom(true);
           const v = withError(pr.vertex(display, LFS + host.randomHex(32)), e.message);
           throw new StepFailure(v, display, `failed to compute cache key: ${e.message}`);
         }
@@ -157,6 +164,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         let layer: Layer | null;
         let created: number;
         let reason: MissReason | undefined;
+        if (!rec) settleFrom(true);
         if (rec) {
           v.status = 'CACHED';
           layer = rec.diffId ? (host.store.layers.get(rec.diffId) ?? null) : null;
@@ -172,7 +180,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
           }
           host.cache.put({ key, parent: cur.key, desc: plan.desc, diffId: layer?.diffId ?? null, created });
         }
-        firstVertexMissed ??= !rec;
+        settleFrom(!rec);
         if (layer) st.layers.push(host.store.layers.get(layer.diffId) ?? layer);
         if (plan.workdir) st.config.WorkingDir = plan.workdir;
         st.history.push({ created, created_by: plan.createdBy, comment: COMMENT, ...(layer ? {} : { empty_layer: true }) });
@@ -183,7 +191,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         host.emit(ev);
         cur = { state: st, key, vdigest };
       }
-      if (fromVertex && host.buildkitLoaded.has(baseId) && firstVertexMissed !== false) fromVertex.status = 'CACHED';
+      settleFrom(true);
       if (baseId) host.buildkitLoaded.add(baseId);
       results.set(stage.index, cur);
     }

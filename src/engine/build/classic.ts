@@ -50,7 +50,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
     const total = stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (labels ? 1 : 0);
     const results = new Map<number, string>();
     let stepNo = 0;
-    const env: StepEnv = { builder: 'classic', escape: df.escape, now: () => host.now(), resolver: host.resolver, signal: req.signal, hostname: '' };
+    const env: StepEnv = { builder: 'classic', escape: df.escape, now: () => host.now(), resolver: host.resolver, signal: req.signal, dryRun: req.dryRun, hostname: '' };
     for (const stage of stages) {
       stepNo++;
       out.stdout(`Step ${stepNo}/${total} : ${stage.from.raw.original}`);

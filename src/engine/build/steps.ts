@@ -39,6 +39,8 @@ export interface StepEnv {
   resolver?: CommandResolver;
   signal?: AbortSignal;
   hostname: string;
+  /** Predict only: RUN does not execute (its diff is empty), so nothing but cache keys is computed. */
+  dryRun?: boolean;
 }
 
 /** Which /bin/sh an image has: busybox ash, dash or bash, for error wording. */
@@ -74,6 +76,7 @@ function addRuntimeStubs(fs: UnionFs): void {
 export function runStep(state: StageState, ins: RunIns, env: StepEnv): RunOutcome {
   const argv = ins.exec ?? shellCommand(state, ins.shell!);
   const fs = new UnionFs(state.layers, { now: env.now });
+  if (env.dryRun) return { diff: fs.diff(), argv, exitCode: 0, stdout: '', stderr: '' };
   const user = resolveUser(fs, state.config.User || '0');
   if (env.builder === 'buildkit') addRuntimeStubs(fs);
   const procEnv: Record<string, string> = {};

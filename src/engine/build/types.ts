@@ -21,6 +21,8 @@ export interface BuildRequest {
   labels?: Map<string, string>;
   builder: BuilderKind;
   signal?: AbortSignal;
+  /** Compute cache keys and hits only; RUN commands do not execute (see Engine.predictBuild). */
+  dryRun?: boolean;
 }
 
 /** Where build output lines go: classic prints on stdout, BuildKit's plain progress on stderr. */

@@ -87,20 +87,18 @@ export class ImageStore {
     return this.repoTags(img.id).length === 0 && img.repoDigests.length === 0;
   }
 
-  /** Finds an image by tag, digest reference, full ID or unique ID prefix. */
+  /** Finds an image by full ID, tag or digest reference, then unique ID prefix (the daemon's order). */
   find(ref: string): ImageRecord | undefined {
-    if (looksLikeId(ref)) {
-      const hex = ref.replace(/^sha256:/, '');
-      if (hex.length === 64) {
-        const img = this.images.get('sha256:' + hex);
-        if (img) return img;
-      } else {
-        const matches = [...this.images.keys()].filter((id) => id.startsWith('sha256:' + hex));
-        if (matches.length > 1 && !this.tagLookup(ref)) throw new DockerError(`Error response from daemon: ambiguous image reference "${ref}"`);
-        if (matches.length === 1 && hex.length >= 1) return this.images.get(matches[0]!);
-      }
+    const hex = ref.replace(/^sha256:/, '');
+    if (looksLikeId(ref) && hex.length === 64) {
+      const img = this.images.get('sha256:' + hex);
+      if (img) return img;
     }
-    return this.tagLookup(ref);
+    const byTag = this.tagLookup(ref);
+    if (byTag || !looksLikeId(ref)) return byTag;
+    const matches = [...this.images.keys()].filter((id) => id.startsWith('sha256:' + hex));
+    if (matches.length > 1) throw new DockerError(`Error response from daemon: ambiguous image reference "${ref}"`);
+    return matches.length === 1 ? this.images.get(matches[0]!) : undefined;
   }
 
   private tagLookup(ref: string): ImageRecord | undefined {
