@@ -142,14 +142,14 @@ function read(sh: Shell, argv: string[]): number {
     else names.push(a);
   }
   if (names.length === 0) names.push('REPLY');
-  let line = sh.readLine();
-  const eof = line === null;
-  line ??= '';
+  const first = sh.readLine();
+  let complete = first?.complete ?? false;
+  let line = first?.text ?? '';
   if (!raw) {
-    while (line.endsWith('\\')) {
+    while (complete && line.endsWith('\\')) {
       const more = sh.readLine();
-      line = line.slice(0, -1) + (more ?? '');
-      if (more === null) break;
+      line = line.slice(0, -1) + (more?.text ?? '');
+      complete = more?.complete ?? false;
     }
     line = line.replace(/\\(.)/g, '$1');
   }
@@ -172,7 +172,7 @@ function read(sh: Shell, argv: string[]): number {
     rest = rest.slice(m.index + 1);
     if (trimRe) rest = rest.replace(trimRe, '');
   });
-  return eof ? 1 : 0;
+  return complete ? 0 : 1;
 }
 
 function escapeClass(s: string): string {
@@ -287,6 +287,7 @@ export const BUILTINS = new Map<string, Builtin>([
   }],
   ['test', testCmd],
   ['[', testCmd],
+  ['[[', (sh, argv) => (sh.flavor === 'dash' ? runExternal(sh, argv, {}) : testCmd(sh, argv))],
   ['pwd', (sh) => (sh.out(sh.cwd + '\n'), 0)],
   ['cd', cd],
   ['export', (sh, argv) => exportLike(sh, argv, false)],

@@ -99,7 +99,9 @@ export function runProgram(io: ShellIO, argv: string[], path: string, scriptFall
     const arg = rest.length > 0 ? [rest.join(' ')] : [];
     return runProgram(io, [interp, ...arg, path, ...argv.slice(1)], interp, false, depth + 1);
   }
-  if (scriptFallback && head !== '' && !head.includes('\0')) {
+  if (head !== '' && !head.includes('\0')) {
+    // a text file without #!: shells run it as a script (ENOEXEC); execve alone cannot
+    if (!scriptFallback) return { execFormat: true };
     return { code: invoke(io, APPLETS.get('sh')!, ['sh', path, ...argv.slice(1)]) };
   }
   return head === '' && io.fs.stat(real)?.size === 0 ? { code: 0 } : { unmodelled: name };

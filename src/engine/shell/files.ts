@@ -104,3 +104,13 @@ export function canExecute(st: Stat, io: Pick<CommandIO, 'uid' | 'gid'>): boolea
 export function canOpen(st: Stat, io: Pick<CommandIO, 'uid' | 'gid'>, want: 4 | 2): boolean {
   return canAccess(st, { uid: io.uid, gid: io.gid }, want);
 }
+
+/** Lists a directory with the read permission check of opendir(3) (the Fs does not check reads). */
+export function readDir(io: CommandIO, p: string): string[] {
+  const a = abs(io, p);
+  const st = io.fs.stat(a);
+  if (!st) throw new FsError('ENOENT', a);
+  if (st.type !== 'dir') throw new FsError('ENOTDIR', a);
+  if (!canAccess(st, { uid: io.uid, gid: io.gid }, 4)) throw new FsError('EACCES', a);
+  return io.fs.readdir(a);
+}

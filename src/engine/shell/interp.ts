@@ -395,15 +395,15 @@ export class Shell implements ExpandCtx {
     return true;
   }
 
-  /** Reads one line from standard input (without the newline); null at end of input. */
-  readLine(): string | null {
+  /** Reads one line from standard input; `complete` is false when end of input came before a newline. */
+  readLine(): { text: string; complete: boolean } | null {
     const st = this.fds.get(0);
     if (!st || st.kind !== 'in' || st.pos >= st.text.length) return null;
     const nl = st.text.indexOf('\n', st.pos);
     const end = nl < 0 ? st.text.length : nl;
-    const line = st.text.slice(st.pos, end);
+    const text = st.text.slice(st.pos, end);
     st.pos = nl < 0 ? st.text.length : nl + 1;
-    return nl < 0 && line === '' ? null : line;
+    return { text, complete: nl >= 0 };
   }
 
   /** The output stream for a descriptor, or a sink that drops writes when it is closed. */

@@ -171,6 +171,9 @@ describe('compound commands', () => {
   it('shifts positional parameters', () => {
     expect(sh('set -- a b c; shift; echo $@; shift 2; echo $#').stdout).toBe('b c\n0\n');
   });
+  it('supports [[ ]] with patterns in busybox and bash', () => {
+    expect(sh('[[ abc == a* ]] && echo glob; [[ abc =~ ^a.c$ ]] && echo re; [[ -d /tmp ]] && echo dir').stdout).toBe('glob\nre\ndir\n');
+  });
   it('reports syntax errors in busybox wording with status 2', () => {
     expect(sh('if true; then echo x; fi; fi')).toMatchObject({ exitCode: 2, stderr: 'sh: syntax error: unexpected "fi"\n' });
     expect(sh('echo "unterminated')).toMatchObject({ exitCode: 2, stderr: 'sh: syntax error: unterminated quoted string\n' });

@@ -5,7 +5,7 @@
 import { normalize } from '../../fs/path.js';
 import type { Stat } from '../../fs/types.js';
 import type { Command, CommandIO } from '../types.js';
-import { abs, errText } from '../files.js';
+import { abs, errText, readDir } from '../files.js';
 import { matchPattern } from '../glob.js';
 import { shellIO } from '../process.js';
 import { findGroup, findUser } from '../users.js';
@@ -224,7 +224,7 @@ const find: Command = (argv, io) => {
     if (v.st.type === 'dir' && v.depth < maxdepth) {
       let names: string[] = [];
       try {
-        names = io.fs.readdir(v.path);
+        names = readDir(io, v.path);
       } catch (e) {
         io.stderr(`find: ${v.shown}: ${errText(e)}\n`);
         status = 1;

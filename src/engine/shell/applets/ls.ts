@@ -6,7 +6,7 @@
 import { normalize } from '../../fs/path.js';
 import type { Stat } from '../../fs/types.js';
 import type { Command, CommandIO } from '../types.js';
-import { abs, canExecute, statPath } from '../files.js';
+import { abs, canExecute, errText, readDir, statPath } from '../files.js';
 import { groupEntries, passwdEntries } from '../users.js';
 import { humanSize, lsDate, modeString, parseArgs, type ParsedArgs } from './util.js';
 
@@ -87,9 +87,9 @@ class Lister {
     if (header) this.out += `${first ? '' : '\n'}${dir.name}:\n`;
     let names: string[];
     try {
-      names = this.io.fs.readdir(dir.path);
-    } catch {
-      this.io.stderr(`ls: can't open '${dir.name}': Permission denied\n`);
+      names = readDir(this.io, dir.path);
+    } catch (e) {
+      this.io.stderr(`ls: can't open '${dir.name}': ${errText(e)}\n`);
       this.status = 1;
       return;
     }

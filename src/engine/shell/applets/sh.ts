@@ -35,7 +35,10 @@ export function startShell(io: CommandIO, start: ShellStart): number {
     sh.vars.set(k, v);
     sh.exported.add(k);
   }
-  if (!sh.vars.has('PWD')) sh.vars.set('PWD', cwd);
+  // ash exports PWD and counts SHLVL, so `sh -c env` shows both
+  sh.vars.set('PWD', cwd);
+  sh.vars.set('SHLVL', String((Number(env.SHLVL) || 0) + 1));
+  sh.exported.add('PWD').add('SHLVL');
   if (!sh.vars.has('IFS')) sh.vars.set('IFS', ' \t\n');
   for (const o of start.options ?? []) {
     const on = o[0] === '-';

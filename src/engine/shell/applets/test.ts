@@ -4,6 +4,7 @@
  */
 import type { CommandIO } from '../types.js';
 import { abs, canExecute, canOpen, statPath } from '../files.js';
+import { matchPattern } from '../glob.js';
 
 /** A test failure: status 2 and a message (`missing ]`, `a: bad number`). */
 export class TestError extends Error {}
@@ -153,6 +154,14 @@ export function runTest(argv: string[], io: CommandIO): { status: number; error?
   if (argv[0] === '[') {
     if (args[args.length - 1] !== ']') return { status: 2, error: 'missing ]' };
     args = args.slice(0, -1);
+  }
+  if (argv[0] === '[[') {
+    if (args[args.length - 1] !== ']]') return { status: 2, error: 'missing ]]' };
+    args = args.slice(0, -1);
+    // bash's [[ matches the right side of == as a pattern and =~ as a regular expression
+    const [l, op, r] = args;
+    if (args.length === 3 && (op === '==' || op === '=' || op === '!=')) return { status: matchPattern(r!, l!) === (op !== '!=') ? 0 : 1 };
+    if (args.length === 3 && op === '=~') return { status: new RegExp(r!).test(l!) ? 0 : 1 };
   }
   try {
     return { status: evalTest(args, io) ? 0 : 1 };
