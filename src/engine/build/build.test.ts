@@ -179,7 +179,11 @@ describe('Dockerfile errors use Docker wording', () => {
   it.each([
     ['FROM oracle-base:local\nRUNN echo', 'dockerfile parse error line 2: unknown instruction: RUNN'],
     ['FROM oracle-base:local\nCOPY onlyone', 'dockerfile parse error line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined.'],
-    ['RUN echo\nFROM x', 'dockerfile parse error line 1: no build stage in current context'],
+    ['RUN echo\nFROM x', 'no build stage in current context'],
+    ['', 'failed to parse Dockerfile: file with no instructions'],
+    ['FROM oracle-base:local\nENV A', 'failed to parse Dockerfile: ENV must have two arguments'],
+    ['FROM oracle-base:local\nCOPY --bogus=1 a b', 'dockerfile parse error line 2: Unknown flag: bogus'],
+    ['FROM oracle-base:local\nHEALTHCHECK --interval=1 CMD true', 'dockerfile parse error line 2: time: missing unit in duration "1"'],
     ['FROM a b', 'dockerfile parse error line 1: FROM requires either one or three arguments'],
   ])('%j', (text, msg) => {
     const { ws, docker } = setup();

@@ -133,7 +133,13 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
       for (const ins of stage.instructions) {
         const st = cur.state;
         if (isMetadata(ins)) {
-          const text = applyMetadata(st, ins, 'buildkit', df.escape, req.buildArgs, metaArgs, used);
+          let text: string;
+          try {
+            text = applyMetadata(st, ins, 'buildkit', df.escape, req.buildArgs, metaArgs, used);
+          } catch (e) {
+            if (e instanceof DockerError) throw new DockerError(`failed to solve with frontend dockerfile.v0: failed to create LLB definition: ${e.message}`);
+            throw e;
+          }
           st.history.push({ created: 0, created_by: text, comment: COMMENT, empty_layer: true });
           continue;
         }

@@ -38,7 +38,8 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
   try {
     df = loadDockerfile(req.dockerfile, req.dockerfileName);
   } catch (e) {
-    return fail(host, out, e, steps, 'Error response from daemon: ');
+    const parser = e instanceof DockerError && e.details.parser;
+    return fail(host, out, e, steps, parser ? 'Error response from daemon: failed to parse Dockerfile: ' : 'Error response from daemon: ');
   }
   const used = new Set<string>();
   let curId = '';

@@ -70,7 +70,7 @@ export function normalizePorts(specs: string[]): string[] {
   for (const spec of specs) {
     const [range = '', proto = 'tcp'] = spec.split('/');
     const m = /^(\d+)(?:-(\d+))?$/.exec(range);
-    if (!m) throw new DockerError(`invalid containerPort: ${range}`);
+    if (!m) throw new DockerError(`Invalid containerPort: ${range}`, 1, { kind: 'llb' });
     const lo = Number(m[1]);
     const hi = m[2] ? Number(m[2]) : lo;
     if (hi < lo || hi > 65535) throw new DockerError(`invalid range specified for container port: ${range}`);

@@ -212,7 +212,8 @@ export function copyStep(state: StageState, ins: CopyIns, src: CopySource, env: 
   if (ins.chmod && (Number.isNaN(chmod) || !/^[0-7]{3,4}$/.test(ins.chmod))) throw new DockerError(`invalid chmod parameter: ${ins.chmod}`);
   const selections = sources.map((p) => {
     const sel = selectSources(src, p, ins, env.builder);
-    if (sel.length === 0) throw notFound(ins, env.builder, p, src);
+    // BuildKit accepts a wildcard that matches nothing; classic does not
+    if (sel.length === 0 && !(env.builder === 'buildkit' && /[*?[]/.test(p))) throw notFound(ins, env.builder, p, src);
     return sel;
   });
   const flat = selections.flat();

@@ -55,6 +55,11 @@ function perr(ins: RawInstruction, msg: string): DockerError {
   return new DockerError(`dockerfile parse error line ${ins.line}: ${msg}`, 1, { kind: 'parse', line: ins.line });
 }
 
+/** Errors of Docker's line parser (before instructions are typed): classic prefixes them with "failed to parse Dockerfile: ". */
+function parserErr(ins: RawInstruction, msg: string): DockerError {
+  return new DockerError(msg, 1, { kind: 'parse', parser: true, line: ins.line });
+}
+
 /** Splits words on whitespace, keeping quoted runs together with their quotes (Docker's parseStringsWhitespaceDelimited). */
 export function splitWords(s: string): string[] {
   return s.match(/(?:"(?:\\.|[^"\\])*"|'[^']*'|\\.|[^\s"'\\])+/g) ?? [];
@@ -64,16 +69,16 @@ export function splitWords(s: string): string[] {
 function parseNameVal(ins: RawInstruction, kw: string): [string, string][] {
   const rest = ins.rest.trim();
   const words = splitWords(rest);
-  if (words.length === 0) throw perr(ins, `${kw} requires at least one argument`);
+  if (words.length === 0) throw parserErr(ins, `${kw} requires at least one argument`);
   if (!words[0]!.includes('=')) {
     const m = /^(\S+)\s+([\s\S]*)$/.exec(rest);
-    if (!m || m[2]!.trim() === '') throw perr(ins, `${kw} must have two arguments`);
+    if (!m || m[2]!.trim() === '') throw parserErr(ins, `${kw} must have two arguments`);
     return [[m[1]!, m[2]!.trim()]];
   }
   return words.map((w) => {
     const i = w.indexOf('=');
-    if (i < 0) throw perr(ins, `${kw} must have two arguments`);
-    if (i === 0) throw perr(ins, `${kw} names can not be blank`);
+    if (i < 0) throw parserErr(ins, `${kw} must have two arguments`);
+    if (i === 0) throw parserErr(ins, `${kw} names can not be blank`);
     return [w.slice(0, i), w.slice(i + 1)];
   });
 }
@@ -88,6 +93,7 @@ export function parseDuration(s: string): number {
     total += parseFloat(m[1]!) * unit[m[2]!]!;
     consumed += m[0].length;
   }
+  if (/^\d+(\.\d+)?$/.test(s)) throw new DockerError(`time: missing unit in duration "${s}"`);
   if (consumed !== s.length || s === '') throw new DockerError(`time: invalid duration "${s}"`);
   return Math.round(total);
 }
@@ -145,7 +151,7 @@ function toInstruction(ins: RawInstruction): Instruction {
       return { kind: ins.keyword, raw: ins, pairs: parseNameVal(ins, ins.keyword) };
     case 'ARG': {
       const words = splitWords(rest);
-      if (words.length === 0) throw perr(ins, 'ARG requires exactly one argument');
+      if (words.length === 0) throw perr(ins, 'ARG requires at least one argument');
       return {
         kind: 'ARG',
         raw: ins,
@@ -185,7 +191,12 @@ function toInstruction(ins: RawInstruction): Instruction {
       const dur = (k: string) => {
         const v = f.get(k);
         if (typeof v !== 'string') return undefined;
-        const ns = parseDuration(v);
+        let ns: number;
+        try {
+          ns = parseDuration(v);
+        } catch (e) {
+          throw perr(ins, (e as Error).message);
+        }
         if (ns !== 0 && ns < 1e6) throw perr(ins, `Interval "${k}" cannot be less than 1ms`);
         return ns;
       };
@@ -237,16 +248,10 @@ export function loadDockerfile(text: string, name = 'Dockerfile'): Dockerfile {
     if (ins.kind === 'FROM') {
       stages.push({ index: stages.length, from: ins, name: ins.alias, instructions: [] });
     } else if (stages.length === 0) {
-      if (ins.kind !== 'ARG') throw perr(raw, 'no build stage in current context');
+      if (ins.kind !== 'ARG') throw new DockerError('no build stage in current context', 1, { kind: 'parse', line: raw.line });
       metaArgs.push(...ins.args);
     } else stages[stages.length - 1]!.instructions.push(ins);
   }
-  if (stages.length === 0) throw new DockerError('dockerfile parse error: no build stage in current context', 1, { kind: 'parse' });
-  const names = new Set<string>();
-  for (const s of stages) {
-    if (!s.name) continue;
-    if (names.has(s.name)) throw perr(s.from.raw, `duplicate stage name "${s.name}"`);
-    names.add(s.name);
-  }
+  if (stages.length === 0) throw new DockerError('no build stage in current context', 1, { kind: 'parse' });
   return { metaArgs, stages, escape: parsed.escape, size: new TextEncoder().encode(text).length };
 }

@@ -45,7 +45,7 @@ function parseError(line: number, msg: string): DockerError {
 /** Parses Dockerfile text; throws a DockerError with Docker's wording on bad input. */
 export function parseDockerfile(text: string, name = 'Dockerfile'): ParsedDockerfile {
   if (text.trim() === '' || !/^\s*[^#\s]/m.test(text)) {
-    throw new DockerError(`the Dockerfile (${name}) cannot be empty`, 1, { kind: 'parse' });
+    throw new DockerError('file with no instructions', 1, { kind: 'parse', parser: true, name });
   }
   const df = DockerfileParser.parse(text);
   const escape = df.getEscapeCharacter();
