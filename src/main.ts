@@ -1,0 +1,4 @@
+import { mount } from 'svelte';
+import Preview from './ui/Preview.svelte';
+
+mount(Preview, { target: document.getElementById('app')! });
