@@ -19,11 +19,6 @@ export function abs(io: Pick<CommandIO, 'cwd'>, p: string): string {
   return normalize(p, io.cwd);
 }
 
-/** Whether a path names a device the simulator provides itself. */
-export function isDevice(path: string): boolean {
-  return DEVICES.has(path);
-}
-
 /** A `Stat` for a device, so `test -e /dev/null` and `ls -l /dev/null` work without it in a layer. */
 export function deviceStat(path: string): Stat | null {
   if (!DEVICES.has(path)) return null;

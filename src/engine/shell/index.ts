@@ -8,7 +8,7 @@ import { lookupCommand, runProgram, spawn, unmodelledText } from './exec.js';
 import { startShell } from './applets/sh.js';
 import { APPLETS } from './applets/index.js';
 import { Machine, StopRun, type ShellIO } from './process.js';
-import type { CommandIO, CommandResolver, ShellResult } from './types.js';
+import type { Command, CommandIO, CommandResolver, ShellResult } from './types.js';
 
 export type { CommandIO, Command, CommandResolver, ShellResult, ShellFlavor } from './types.js';
 
@@ -22,13 +22,8 @@ export interface ShellOptions {
 /** A process's context; stdin is given as a string. */
 export type ProcessIO = Omit<CommandIO, 'stdout' | 'stderr'>;
 
-/** The programs the simulator models, by name (what `which` can find if the image has the file). */
-export const defaultApplets: ReadonlyMap<string, unknown> = APPLETS;
-
-/** Names of the modelled programs, sorted. */
-export function modelledPrograms(): string[] {
-  return [...APPLETS.keys()].sort();
-}
+/** The programs the simulator models, by name; one runs only if the image has its file on PATH. */
+export const defaultApplets: ReadonlyMap<string, Command> = APPLETS;
 
 interface Run {
   io: ShellIO;

@@ -100,21 +100,15 @@ export class Scanner {
     while (this.pendingHeredocs.length > 0) {
       const h = this.pendingHeredocs.shift()!;
       const lines: string[] = [];
-      let found = false;
+      // like busybox and dash, end of input also ends a here-document
       while (this.pos < this.src.length) {
         let end = this.src.indexOf('\n', this.pos);
         if (end < 0) end = this.src.length;
         let text = this.src.slice(this.pos, end);
         this.advance(Math.min(end + 1, this.src.length) - this.pos);
         if (h.strip) text = text.replace(/^\t+/, '');
-        if (text === h.delim) {
-          found = true;
-          break;
-        }
+        if (text === h.delim) break;
         lines.push(text + '\n');
-      }
-      if (!found && lines.length === 0 && h.delim !== '') {
-        // busybox and dash accept a here-document ended by end of input
       }
       const body = lines.join('');
       h.redir.here = { body: h.quoted ? [{ t: 'lit', v: body, quoted: true }] : scanText(body, this.subParse), quoted: h.quoted };

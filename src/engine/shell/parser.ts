@@ -339,11 +339,3 @@ function splitAssignment(word: Word): Assign | null {
   const value: Word = rest ? [{ t: 'lit', v: rest, quoted: false }, ...word.slice(1)] : word.slice(1);
   return { name: m[1]!, value };
 }
-
-/** Parses a whole script at once (for `$(...)` bodies, functions and tests). */
-export function parseScript(src: string): Script {
-  const p = new Parser(src);
-  const commands: Node[] = [];
-  for (let n = p.nextCommand(); n; n = p.nextCommand()) commands.push(n);
-  return { commands };
-}

@@ -4,7 +4,7 @@
  */
 import { fromUtf8, utf8 } from '../../hash.js';
 import type { Command, CommandIO } from '../types.js';
-import { abs, errText, readBytes, readText } from '../files.js';
+import { abs, errText, readText } from '../files.js';
 import { parseArgs, splitLines } from './util.js';
 
 /** Reads each named file (or stdin for none or `-`); reports unreadable ones. Returns the exit status. */
@@ -316,10 +316,5 @@ const cut: Command = (argv, io) => {
     io.stdout(out);
   });
 };
-
-/** Bytes of a file for checksums and od-like tools. */
-export function inputBytes(io: CommandIO, f: string): Uint8Array {
-  return f === '-' ? utf8(io.stdin) : readBytes(io, f);
-}
 
 export const TEXT_APPLETS: Record<string, Command> = { cat, head, tail, wc, sort, uniq, tee, tr, cut };
