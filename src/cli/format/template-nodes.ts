@@ -5,6 +5,7 @@
 import { TemplateError } from './template-error.js';
 import { Item, type Token } from './template-lex.js';
 
+/** Operands of a command: fields, variables, chains, function names, literals, (pipelines). */
 export type ArgNode =
   | { type: 'field'; pos: number; ident: string[] }
   | { type: 'variable'; pos: number; ident: string[] }
@@ -17,12 +18,14 @@ export type ArgNode =
   | { type: 'string'; pos: number; quoted: string; text: string }
   | PipeNode;
 
+/** One stage of a pipeline: an operand followed by its arguments. */
 export interface CommandNode {
   type: 'command';
   pos: number;
   args: ArgNode[];
 }
 
+/** A pipeline with its variable declarations (`$x :=`) or assignments (`$x =`). */
 export interface PipeNode {
   type: 'pipe';
   pos: number;
@@ -31,6 +34,7 @@ export interface PipeNode {
   cmds: CommandNode[];
 }
 
+/** A sequence of nodes. */
 export interface ListNode {
   type: 'list';
   pos: number;
@@ -46,6 +50,7 @@ export interface BranchNode {
   elseList: ListNode | null;
 }
 
+/** Nodes that make up a template body. */
 export type Node =
   | ListNode
   | BranchNode
@@ -54,6 +59,7 @@ export type Node =
   | { type: 'template'; pos: number; name: string; pipe: PipeNode | null }
   | { type: 'break' | 'continue'; pos: number };
 
+/** What the parser's item loop returns: a node, or the {{end}}/{{else}} that stopped it. */
 export type Control = Node | { type: 'end' | 'else'; pos: number; elseKeyword?: Item };
 
 /** A parsed template: its root and the templates it defines ({{define}}/{{block}}). */
@@ -145,6 +151,7 @@ function parseGoInt(text: string): bigint | null {
   return v >= -(2n ** 63n) && v < 2n ** 63n ? v : null;
 }
 
+/** Go's parse.newNumber: a numeric, character or overflow-checked constant. */
 export function newNumber(pos: number, text: string, typ: Item): ArgNode {
   if (typ === Item.charConstant) {
     let ch: string;
