@@ -346,7 +346,13 @@ export const BUILTINS = new Map<string, Builtin>([
   ['type', typeCmd],
   ['umask', (sh, argv) => (argv.length < 2 ? sh.out('0022\n') : undefined, 0)],
   ['wait', () => 0],
-  ['trap', () => 0],
+  ['trap', (sh, argv) => {
+    // only EXIT (0) is modelled: no signals reach a simulated process
+    const action = argv[1];
+    const conds = argv.slice(2);
+    if (action !== undefined && conds.some((c) => c === 'EXIT' || c === '0')) sh.exitTrap = action === '-' || action === '' ? undefined : action;
+    return 0;
+  }],
   ['hash', () => 0],
   ['alias', () => 0],
   ['unalias', () => 0],

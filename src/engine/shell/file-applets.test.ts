@@ -63,6 +63,9 @@ describe('cp, mv and ln', () => {
     const r = sh('mkdir -p /s/sub && echo x > /s/sub/f && chmod 600 /s/sub/f && touch -d @100 /s/sub/f && cp -r /s /r1 && cp -a /s /r2 && stat -c "%a %Y %n" /r1/sub/f /r2/sub/f');
     expect(r.stdout).toBe(`600 ${TEST_NOW} /r1/sub/f\n600 100 /r2/sub/f\n`);
   });
+  it('copies /dev/null to truncate a file', () => {
+    expect(sh('echo data > /f && cp /dev/null /f && stat -c %s /f').stdout).toBe('0\n');
+  });
   it('omits directories without -r and reports a missing source', () => {
     expect(sh('cp /etc /x; cp /nope /x').stderr).toBe("cp: omitting directory '/etc'\ncp: can't stat '/nope': No such file or directory\n");
   });

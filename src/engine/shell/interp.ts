@@ -38,6 +38,8 @@ export class Shell implements ExpandCtx {
   lastBg = '';
   /** Files opened by redirections and still buffering; flushed before programs that may read them. */
   openFiles = new Set<FileSink>();
+  /** The `trap ... EXIT` action, run when the shell ends. */
+  exitTrap: string | undefined;
   /** Saved values of `local` variables, one frame per running function. */
   localFrames: Map<string, { value: string | undefined; exported: boolean }>[] = [];
   private suppressErrexit = 0;
@@ -154,16 +156,21 @@ export class Shell implements ExpandCtx {
 
   /** Runs a script as the body of this process: `exit` ends it. */
   main(src: string): number {
-    try {
-      return this.runSource(src);
-    } catch (e) {
-      if (e instanceof ExitError) return (this.status = e.code);
-      if (e instanceof ReturnError) return (this.status = e.code);
-      if (e instanceof LoopControl) return this.status;
-      throw e;
-    } finally {
-      this.flushFiles();
+    let status = this.runChild({ type: 'script', src });
+    if (this.exitTrap !== undefined) {
+      // the EXIT trap runs once with $? set to the script's status; only its own `exit` changes that status
+      const action = this.exitTrap;
+      this.exitTrap = undefined;
+      this.status = status;
+      try {
+        this.runSource(action);
+      } catch (e) {
+        if (e instanceof ExitError) status = e.code;
+        else if (!(e instanceof ReturnError || e instanceof LoopControl)) throw e;
+      }
     }
+    this.flushFiles();
+    return (this.status = status);
   }
 
   /** A copy for `( ... )`, pipelines and `$(...)`: changes stay inside it. */
@@ -181,10 +188,10 @@ export class Shell implements ExpandCtx {
     return s;
   }
 
-  /** Runs a node in this (copied) shell as a child process: returns its exit status. */
-  runChild(node: Node): number {
+  /** Runs a node (or script text) in this shell as a process: `exit` and `return` end it with their status. */
+  runChild(node: Node | { type: 'script'; src: string }): number {
     try {
-      return this.run(node);
+      return node.type === 'script' ? this.runSource(node.src) : this.run(node);
     } catch (e) {
       if (e instanceof ExitError) return e.code;
       if (e instanceof ReturnError) return e.code;

@@ -164,6 +164,9 @@ describe('compound commands', () => {
   it('evaluates with eval', () => {
     expect(sh('cmd="echo hi"; eval "$cmd; echo there"').stdout).toBe('hi\nthere\n');
   });
+  it('runs the EXIT trap when the script ends, even by exit', () => {
+    expect(sh("trap 'echo cleanup $?' EXIT; echo work; exit 3")).toMatchObject({ stdout: 'work\ncleanup 3\n', exitCode: 3 });
+  });
   it('reads lines with read in a while loop from a redirect', () => {
     const r = sh('printf "a b c\\nd e\\n" > /tmp/l; while read x rest; do echo "$x|$rest"; done < /tmp/l');
     expect(r.stdout).toBe('a|b c\nd|e\n');

@@ -7,7 +7,7 @@ import { sha256Hex } from '../../hash.js';
 import { basename, isWithin, normalize } from '../../fs/path.js';
 import type { CreateOptions, Stat } from '../../fs/types.js';
 import type { Command, CommandIO } from '../types.js';
-import { abs, errText, readBytes } from '../files.js';
+import { abs, deviceStat, errText, readBytes } from '../files.js';
 import { parseMode } from './perms.js';
 import { parseArgs } from './util.js';
 
@@ -175,7 +175,7 @@ function copyContent(io: CommandIO, src: string, dst: string, st: Stat, create: 
 }
 
 function copyTree(io: CommandIO, src: string, dst: string, shown: string, o: CopyOpts): boolean {
-  const s = io.fs.stat(src, !o.noDeref);
+  const s = deviceStat(src) ?? io.fs.stat(src, !o.noDeref);
   if (!s) {
     io.stderr(`cp: can't stat '${shown}': No such file or directory\n`);
     return false;
