@@ -20,6 +20,9 @@ import { emptyContainerConfig } from './image/types.js';
 import { Random } from './random.js';
 import type { CommandResolver } from './shell/types.js';
 import type { Hub } from './hub.js';
+import { Registry, type StoredManifest } from './registry/registry.js';
+import { pullImage } from './registry/transfer.js';
+import type { Reference } from './image/reference.js';
 
 /** Seconds since the epoch; injectable so runs are reproducible. */
 export interface Clock {
@@ -43,9 +46,14 @@ export interface EngineOptions {
   seed?: number;
   /** Programs RUN can use beyond the built-in applets (package managers, build tools). */
   resolver?: CommandResolver;
-  /** The simulated Docker Hub that `pull` and FROM reach. */
+  /** The simulated Docker Hub's catalog, materialized into the docker.io registry on demand. */
   hub?: Hub;
+  /** Registry hosts of the world (default: Docker Hub, localhost:5000, ghcr.io, gcr.io and an ECR host). */
+  registries?: string[];
 }
+
+/** The registries every simulated world has. */
+export const DEFAULT_REGISTRIES = ['docker.io', 'localhost:5000', 'ghcr.io', 'gcr.io', '123456789012.dkr.ecr.us-east-1.amazonaws.com'];
 
 type Listener = (ev: EngineEvent) => void;
 
@@ -55,6 +63,12 @@ export class Engine {
   readonly containers = new Map<string, ContainerRecord>();
   readonly transfers = new Map<string, Map<string, string>>();
   readonly buildkitLoaded = new Set<string>();
+  /** Registries of this world, by host. */
+  readonly registries = new Map<string, Registry>();
+  /** Registries the CLI is logged in to (`docker login`). */
+  readonly logins = new Set<string>();
+  /** The daemon's memory of where each layer was pushed or pulled (`host|repo`), which makes cross-repo mounts possible. */
+  readonly layerRepos = new Map<string, Set<string>>();
   readonly clock: Clock;
   rng: Random;
   resolver?: CommandResolver;
@@ -66,6 +80,13 @@ export class Engine {
     this.rng = new Random(opts.seed ?? 1);
     this.resolver = opts.resolver;
     this.hub = opts.hub;
+    for (const host of opts.registries ?? DEFAULT_REGISTRIES) this.registries.set(host, new Registry(host));
+  }
+
+  /** A manifest the registry does not hold yet but the simulated Docker Hub's catalog can provide. */
+  hubFallback(reg: Registry, r: Reference): StoredManifest | undefined {
+    if (!this.hub || reg.host !== 'docker.io') return undefined;
+    return this.hub.materialize(reg, r);
   }
 
   /** Subscribes to engine events; returns a function that unsubscribes. */
@@ -132,6 +153,7 @@ export class Engine {
     for (const [k, v] of this.containers) e.containers.set(k, v);
     for (const [k, v] of this.transfers) e.transfers.set(k, new Map(v));
     for (const id of this.buildkitLoaded) e.buildkitLoaded.add(id);
+    for (const [h, r] of this.registries) e.registries.set(h, r);
     return e;
   }
 
@@ -155,8 +177,7 @@ export class Engine {
     if (ref === 'scratch') return this.scratch();
     const local = this.store.find(ref);
     if (local) return local;
-    if (!this.hub) throw pullDenied(ref);
-    return this.hub.pull(this, ref, out);
+    return pullImage(this, ref, out ?? (() => {}));
   }
 
   private scratch(): ImageRecord {
@@ -201,10 +222,21 @@ export class Engine {
 
   /** The engine's whole state as JSON-safe data. */
   snapshot(): EngineSnapshot {
+    const layers = new Map(this.store.layers);
+    for (const reg of this.registries.values()) for (const b of reg.blobs.values()) if (!layers.has(b.layer.diffId)) layers.set(b.layer.diffId, b.layer);
     return {
       version: 1,
       rng: this.rng.state,
-      layers: [...this.store.layers].map(([d, l]) => [d, l.toJSON()]),
+      layers: [...layers].map(([d, l]) => [d, l.toJSON()]),
+      storeLayers: [...this.store.layers.keys()],
+      registries: [...this.registries.values()].map((r) => ({
+        host: r.host,
+        repos: [...r.repos].map(([n, x]) => [n, { tags: [...x.tags], manifests: [...x.manifests], blobs: [...x.blobs] }]),
+        manifests: [...r.manifests.values()],
+        blobs: [...r.blobs].map(([d, b]) => [d, b.size, b.layer.diffId]),
+      })),
+      logins: [...this.logins],
+      layerRepos: [...this.layerRepos].map(([d, s]) => [d, [...s]]),
       images: [...this.store.images.values()],
       tags: [...this.store.tags],
       cache: [...this.cache.records.values()],
@@ -217,8 +249,21 @@ export class Engine {
   /** Replaces the state with a snapshot's. */
   restore(s: EngineSnapshot): void {
     if (s.version !== 1) throw new DockerError(`unsupported snapshot version ${s.version}`);
+    const all = new Map(s.layers.map(([d, l]) => [d, Layer.fromJSON(l)]));
     this.store.layers.clear();
-    for (const [d, l] of s.layers) this.store.layers.set(d, Layer.fromJSON(l));
+    for (const d of s.storeLayers) this.store.layers.set(d, all.get(d)!);
+    this.registries.clear();
+    for (const r of s.registries) {
+      const reg = new Registry(r.host);
+      for (const [n, x] of r.repos) reg.repos.set(n, { tags: new Map(x.tags), manifests: new Set(x.manifests), blobs: new Set(x.blobs) });
+      for (const m of r.manifests) reg.manifests.set(m.digest, structuredClone(m));
+      for (const [d, size, diffId] of r.blobs) reg.blobs.set(d, { size, layer: all.get(diffId)! });
+      this.registries.set(r.host, reg);
+    }
+    this.logins.clear();
+    for (const h of s.logins) this.logins.add(h);
+    this.layerRepos.clear();
+    for (const [d, set] of s.layerRepos) this.layerRepos.set(d, new Set(set));
     this.store.images.clear();
     for (const img of s.images) this.store.images.set(img.id, structuredClone(img));
     this.store.tags.clear();
@@ -239,6 +284,11 @@ export interface EngineSnapshot {
   version: 1;
   rng: number[];
   layers: [string, SerializedLayer][];
+  /** Which of `layers` the local store holds (the rest live only in registries). */
+  storeLayers: string[];
+  registries: { host: string; repos: [string, { tags: [string, string][]; manifests: string[]; blobs: string[] }][]; manifests: StoredManifest[]; blobs: [string, number, string][] }[];
+  logins: string[];
+  layerRepos: [string, string[]][];
   images: ImageRecord[];
   tags: [string, string][];
   cache: CacheRecord[];

@@ -1,8 +1,8 @@
-/** The simulated Docker Hub: where `docker pull` and FROM find images that are not local. */
-import type { Engine } from './engine.js';
-import type { ImageRecord } from './image/store.js';
+/** The simulated Docker Hub: the base-image catalog, served by the docker.io registry. */
+import type { Reference } from './image/reference.js';
+import type { Registry, StoredManifest } from './registry/registry.js';
 
 export interface Hub {
-  /** Makes `ref` local (printing `docker pull` progress to `out`) or throws Docker's pull error. */
-  pull(engine: Engine, ref: string, out?: (line: string) => void): ImageRecord;
+  /** Puts a catalog image into the docker.io registry and returns its manifest, or undefined when the catalog lacks it. */
+  materialize(reg: Registry, ref: Reference): StoredManifest | undefined;
 }

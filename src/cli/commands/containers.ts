@@ -53,7 +53,7 @@ function imageForRun(engine: Engine, ref: string, io: CliIO, cmd: string): Image
   }
   io.stderr(`Unable to find image '${ref.includes('@') ? ref : tagged}' locally`);
   try {
-    return engine.baseImage(ref, (l) => io.stdout(l));
+    return engine.baseImage(ref, (l) => io.stderr(l));
   } catch (e) {
     if (!(e instanceof DockerError)) throw e;
     const msg = e.message.startsWith('Error response from daemon: ') ? e.message : `Error response from daemon: ${e.message}`;
@@ -80,9 +80,10 @@ function createOpts(f: Flags, io: CliIO): CreateOptions {
   };
 }
 
-function daemonError(e: unknown, cmd: string): never {
+/** `docker: <daemon error>.`; errors while creating add the `See 'docker run --help'.` hint. */
+function daemonError(e: unknown, cmd: string, hint: boolean): never {
   if (!(e instanceof DockerError)) throw e;
-  const see = e.exitCode === 125 ? `\nSee 'docker ${cmd} --help'.` : '';
+  const see = hint ? `\nSee 'docker ${cmd} --help'.` : '';
   throw new DockerError(`docker: ${e.message}.${see}`, e.exitCode);
 }
 
@@ -101,14 +102,14 @@ export const run: DockerCommand = {
     try {
       c = createContainer(engine, img, f.args[0]!, createOpts(f, io));
     } catch (e) {
-      daemonError(e, 'run');
+      daemonError(e, 'run', true);
     }
     let res;
     try {
       res = startContainer(engine, c);
     } catch (e) {
       if (c.autoRemove) removeContainer(engine, c, true);
-      daemonError(e, 'run');
+      daemonError(e, 'run', false);
     }
     if (f.bool('detach')) {
       io.stdout(c.id);

@@ -45,7 +45,8 @@ function imageRows(engine: Engine, img: ImageRecord): ImageRow[] {
 }
 
 function matchReference(row: ImageRow, pattern: string): boolean {
-  const [repoPat, tagPat] = pattern.includes(':') && !pattern.endsWith(']') ? [pattern.slice(0, pattern.lastIndexOf(':')), pattern.slice(pattern.lastIndexOf(':') + 1)] : [pattern, undefined];
+  const colon = pattern.lastIndexOf(':');
+  const [repoPat, tagPat] = colon > pattern.lastIndexOf('/') ? [pattern.slice(0, colon), pattern.slice(colon + 1)] : [pattern, undefined];
   const glob = (p: string) => new RegExp('^' + p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
   if (!glob(repoPat).test(row.repo)) return false;
   return tagPat === undefined || glob(tagPat).test(row.tag);

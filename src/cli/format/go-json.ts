@@ -2,7 +2,7 @@
  * Go's encoding/json Marshal over the value model of go-value.ts: compact output,
  * map keys sorted, struct fields in declaration order, Go's string escapes.
  */
-import { GoNil, goTypeName, kindOf, mapEntries, structFields } from './go-value.js';
+import { GoNil, goTypeName, isExported, kindOf, mapEntries, structFields } from './go-value.js';
 
 /** A value encoding/json refuses (NaN, functions), with Go's message. */
 export class JsonMarshalError extends Error {
@@ -77,7 +77,8 @@ function encode(v: unknown, escapeHTML: boolean, seen: Set<object>): string {
   try {
     const kind = kindOf(v);
     if (kind === 'slice') return '[' + (v as unknown[]).map((e) => encode(e, escapeHTML, seen)).join(',') + ']';
-    const entries = kind === 'map' ? mapEntries(obj) : structFields(obj).filter(([, x]) => x !== undefined);
+    // encoding/json only sees a struct's exported fields.
+    const entries = kind === 'map' ? mapEntries(obj) : structFields(obj).filter(([k, x]) => x !== undefined && isExported(k));
     return '{' + entries.map(([k, x]) => marshalString(k, escapeHTML) + ':' + encode(x, escapeHTML, seen)).join(',') + '}';
   } finally {
     seen.delete(obj);

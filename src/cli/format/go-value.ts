@@ -122,8 +122,14 @@ export function structFields(v: object): Array<[string, unknown]> {
   return Object.entries(v).filter(([, x]) => typeof x !== 'function');
 }
 
+/** Whether a name is exported in Go's sense (starts with an upper-case letter). */
+export function isExported(name: string): boolean {
+  return /^\p{Lu}/u.test(name);
+}
+
 /** Whether a struct has a field, method or getter of that name. */
 export function structHas(v: object, name: string): boolean {
+  if (name === 'constructor') return false;
   for (let o: object | null = v; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
     if (Object.prototype.hasOwnProperty.call(o, name)) return true;
   }

@@ -4,7 +4,7 @@
  * and the same error texts, located at the same node.
  */
 import { formatValue } from './go-fmt.js';
-import { GoNil, goTypeName, isStruct, isTrue, kindOf, mapEntries, mapGet, structHas } from './go-value.js';
+import { GoNil, goTypeName, isExported, isStruct, isTrue, kindOf, mapEntries, mapGet, structHas } from './go-value.js';
 import { TemplateError } from './template-error.js';
 import type { FuncMap, ParamType, TemplateFunc } from './template-funcs.js';
 import { nodeString, type ArgNode, type BranchNode, type CommandNode, type Node, type ParsedTemplate, type PipeNode } from './template-parse.js';
@@ -269,6 +269,7 @@ export function execute(tmpl: ParsedTemplate, data: unknown, funcs: FuncMap, bui
     const hasArgs = args.length > 1 || final !== MISSING;
     const kind = kindOf(receiver);
     if (kind === 'struct' && structHas(receiver as object, name)) {
+      if (!isExported(name)) errorf(`${name} is an unexported field of struct type ${typ}`);
       const field = (receiver as Record<string, unknown>)[name];
       if (typeof field === 'function') return evalMethod(dot, field.bind(receiver), n, name, args, final);
       if (hasArgs) errorf(`${name} has arguments but cannot be invoked as function`);

@@ -4,7 +4,7 @@
  */
 import { sprint, sprintf, sprintln } from './go-fmt.js';
 import { marshal } from './go-json.js';
-import { goTypeName, isTrue, kindOf, mapGet, mapSize } from './go-value.js';
+import { GoNil, goTypeName, isTrue, kindOf, mapGet, mapSize } from './go-value.js';
 import { utf8Length } from './text.js';
 
 /**
@@ -98,7 +98,7 @@ function utf8Slice(s: string, from: number, to: number): string {
 function index(item: unknown, ...indexes: unknown[]): unknown {
   if (isZero(item)) throw new Error('index of untyped nil');
   for (const i of indexes) {
-    if (isZero(item)) throw new Error('index of nil pointer');
+    if (isZero(item) || item instanceof GoNil) throw new Error('index of nil pointer');
     const k = kindOf(item);
     if (k === 'slice') {
       const a = item as unknown[];

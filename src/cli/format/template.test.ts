@@ -126,3 +126,23 @@ describe('renderInspectTemplate', () => {
     expect(errorOf(() => renderInspectTemplate('{{.Id', image)).message).toBe('template parsing error: template: :1: unclosed action');
   });
 });
+
+describe('Go visibility rules on structs', () => {
+  class ImageContext {
+    constructor(private readonly id: string) {}
+    get ID() {
+      return this.id;
+    }
+  }
+
+  it('refuses unexported (lower-case) fields and never calls the constructor', () => {
+    expect(errorOf(() => renderTemplate('{{.id}}', new ImageContext('x'))).message).toBe(
+      'template: :1:2: executing "" at <.id>: id is an unexported field of struct type ImageContext',
+    );
+    expect(errorOf(() => renderTemplate('{{.constructor}}', new ImageContext('x'))).message).toContain("can't evaluate field constructor");
+  });
+
+  it('leaves unexported fields out of {{json}}', () => {
+    expect(renderTemplate('{{json .}}', goStruct('T', { Name: 'a', secret: 's' }))).toBe('{"Name":"a"}');
+  });
+});

@@ -71,11 +71,18 @@ function statBytes(path: string, e: ContextEntry): number {
   return 17 + name + (e.size ? 1 + varintLen(e.size) : 0);
 }
 
-/** Size of a file's DATA packets plus its end marker; packet IDs above 0 cost 2 bytes each. */
+/** fsutil sends file content in DATA packets of at most 32 KiB. */
+const CHUNK = 32 * 1024;
+
+/** Size of a file's DATA packets plus its end marker; a packet ID above 0 costs 2 bytes in each. */
 function dataBytes(size: number, id: number): number {
-  const idCost = id > 0 ? 4 : 0;
-  if (size === 0) return 2 + idCost / 2;
-  return size + 5 + varintLen(size) + idCost;
+  const idCost = id > 0 ? 2 : 0;
+  let total = 2 + idCost;
+  for (let left = size; left > 0; left -= CHUNK) {
+    const n = Math.min(CHUNK, left);
+    total += n + 3 + varintLen(n) + idCost;
+  }
+  return total;
 }
 
 /** Walk order of fsutil: lexical per directory component. */
