@@ -50,9 +50,10 @@ export function unmodelledText(name: string): string {
 function invoke(io: ShellIO, cmd: Command, argv: string[]): number {
   const proc = io.machine.start(io.uid, argv);
   try {
-    return cmd(argv, io);
+    return io.machine.nested(() => cmd(argv, io));
   } catch (e) {
-    if (!(e instanceof FsError)) throw e;
+    // an Fs error a program did not report itself, or a pattern JavaScript rejects (sed, grep addresses)
+    if (!(e instanceof FsError || e instanceof SyntaxError)) throw e;
     io.stderr(`${basename(argv[0]!)}: ${e.message}\n`);
     return 1;
   } finally {

@@ -98,7 +98,16 @@ export function patternSource(p: string, pathname = false): string {
 
 /** Whether `s` matches the whole pattern (as `case` does). */
 export function matchPattern(pattern: string, s: string): boolean {
-  return new RegExp(`^(?:${patternSource(pattern)})$`).test(s);
+  return patternRegExp(pattern, false)?.test(s) ?? false;
+}
+
+/** The whole-string RegExp of a pattern; null for one JavaScript rejects (a range like `[z-a]` matches nothing). */
+function patternRegExp(pattern: string, pathname: boolean): RegExp | null {
+  try {
+    return new RegExp(`^(?:${patternSource(pattern, pathname)})$`);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -119,7 +128,8 @@ export function globPaths(fs: Fs, cwd: string, pattern: string): string[] {
       const name = unescapeGlob(seg);
       for (const f of found) next.push({ shown: join(f.shown, name), real: normalize(name, f.real) });
     } else {
-      const re = new RegExp(`^(?:${patternSource(seg, true)})$`);
+      const re = patternRegExp(seg, true);
+      if (!re) return [];
       const dotOk = seg.startsWith('.') || seg.startsWith('\\.');
       for (const f of found) {
         let names: string[];

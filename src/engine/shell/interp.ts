@@ -84,7 +84,7 @@ export class Shell implements ExpandCtx {
   }
 
   set(name: string, value: string): void {
-    if (this.readonlyVars.has(name)) throw new ExpansionError(`${name}: is read only`);
+    if (this.readonlyVars.has(name)) this.expansionFailure(new ExpansionError(`${name}: is read only`));
     this.vars.set(name, value);
   }
 
@@ -185,6 +185,7 @@ export class Shell implements ExpandCtx {
     s.line = this.line;
     s.openFiles = this.openFiles;
     s.suppressErrexit = this.suppressErrexit;
+    s.localFrames = this.localFrames.map(() => new Map());
     return s;
   }
 
@@ -259,8 +260,7 @@ export class Shell implements ExpandCtx {
         }));
       case 'for':
         return (this.status = this.withRedirs(node.redirs, () => {
-          const items = node.items ? this.expandOrFail(() => expandWords(node.items!, this)) : [...this.args];
-          if (items === null) return this.status;
+          const items = node.items ? this.expanding(() => expandWords(node.items!, this)) : [...this.args];
           let st = 0;
           for (const v of items) {
             this.set(node.name, v);
@@ -284,8 +284,7 @@ export class Shell implements ExpandCtx {
         }));
       case 'case':
         return (this.status = this.withRedirs(node.redirs, () => {
-          const w = this.expandOrFail(() => expandString(node.word, this));
-          if (w === null) return this.status;
+          const w = this.expanding(() => expandString(node.word, this));
           for (const item of node.items) {
             if (item.patterns.some((p) => matchPattern(expandPattern(p, this), w))) return item.body ? this.run(item.body) : 0;
           }
@@ -374,14 +373,11 @@ export class Shell implements ExpandCtx {
     for (const f of this.openFiles) f.flush();
   }
 
-  private expandOrFail<T>(fn: () => T): T | null {
+  private expanding<T>(fn: () => T): T {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ExpansionError || e instanceof ArithError) {
-        this.expansionFailure(e);
-        return null;
-      }
+      if (e instanceof ExpansionError || e instanceof ArithError) this.expansionFailure(e);
       throw e;
     }
   }

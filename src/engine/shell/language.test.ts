@@ -155,6 +155,10 @@ describe('compound commands', () => {
     const r = sh('x=g; f() { local x=l; echo "$1-$#-$x"; return 3; }; f a b; echo $? $x');
     expect(r.stdout).toBe('a-2-l\n3 g\n');
   });
+  it('stops endless recursion like a crashed process', () => {
+    expect(sh('f() { f; }; f; echo never')).toMatchObject({ exitCode: 139, stdout: '' });
+    expect(sh('echo \'sh /tmp/s\' > /tmp/s; sh /tmp/s').exitCode).toBe(139);
+  });
   it('applies prefix assignments to one command only', () => {
     expect(sh('A=1 sh -c \'echo $A\'; echo "[$A]"').stdout).toBe('1\n[]\n');
   });

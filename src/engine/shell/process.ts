@@ -46,6 +46,8 @@ export interface Proc {
 
 /** Commands one run may execute before it is stopped: `while true` must end in a page. */
 export const STEP_LIMIT = 200_000;
+/** Nested function calls and programs one run may make. */
+export const DEPTH_LIMIT = 150;
 /** Characters one run may write before it is stopped (`yes` without `head`). */
 export const OUTPUT_LIMIT = 16 << 20;
 
@@ -65,6 +67,8 @@ export class Machine {
   private nextPid = 1;
   steps = 0;
   output = 0;
+  /** Nested function calls and programs, bounded so recursion ends like a crashed process, not a JS stack overflow. */
+  depth = 0;
 
   constructor(readonly resolver?: CommandResolver) {}
 
@@ -84,6 +88,19 @@ export class Machine {
   step(signal?: AbortSignal): void {
     if (signal?.aborted) throw new StopRun(130, '');
     if (++this.steps > STEP_LIMIT) throw new StopRun(137, `layerlab: stopped after ${STEP_LIMIT} commands (the simulator does not run endless loops)\n`);
+  }
+
+  /** Runs `fn` one nesting level deeper; past DEPTH_LIMIT the run stops as a segfault would (139). */
+  nested<T>(fn: () => T): T {
+    if (++this.depth > DEPTH_LIMIT) {
+      this.depth = 0;
+      throw new StopRun(139, `layerlab: stopped after ${DEPTH_LIMIT} nested calls (endless recursion)\n`);
+    }
+    try {
+      return fn();
+    } finally {
+      this.depth = Math.max(0, this.depth - 1);
+    }
   }
 
   /** Counts output and stops runaway writers. */

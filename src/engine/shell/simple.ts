@@ -83,7 +83,7 @@ function callFunction(sh: Shell, body: Node, argv: string[]): number {
   const frame = new Map<string, { value: string | undefined; exported: boolean }>();
   sh.localFrames.push(frame);
   try {
-    return sh.run(body);
+    return sh.machine.nested(() => sh.run(body));
   } catch (e) {
     if (e instanceof ReturnError) return (sh.status = e.code);
     throw e;
