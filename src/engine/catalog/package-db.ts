@@ -1,0 +1,47 @@
+/**
+ * Package databases in their real on-disk formats, so the simulated apt/dpkg
+ * and apk read the catalog images the way the real tools read real images.
+ */
+import type { ApkPackage, DebStanza } from './schema.js';
+
+const DEB_ORDER = ['Priority', 'Section', 'Installed-Size', 'Maintainer', 'Architecture', 'Multi-Arch', 'Source', 'Version', 'Provides', 'Depends', 'Pre-Depends', 'Description', 'Homepage'];
+
+/** One /var/lib/dpkg/status stanza (ends with a newline, no blank line). */
+export function renderDebStanza(st: DebStanza): string {
+  const lines = [`Package: ${st.Package}`];
+  if (st.Essential) lines.push(`Essential: ${st.Essential}`);
+  lines.push('Status: install ok installed');
+  for (const k of DEB_ORDER) if (st[k] !== undefined) lines.push(`${k}: ${st[k]}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The content of /lib/apk/db/installed: one record per package, blank-line separated. */
+export function renderApkInstalled(pkgs: ApkPackage[]): string {
+  return pkgs
+    .map((p) => {
+      const lines = [`P:${p.P}`, `V:${p.V}`, `A:${p.A}`, `S:${p.S}`, `I:${p.I}`, `T:${p.T}`, `U:${p.U}`, `L:${p.L}`, `o:${p.o}`];
+      if (p.D) lines.push(`D:${p.D}`);
+      return lines.join('\n') + '\n\n';
+    })
+    .join('');
+}
+
+/** The content of /etc/apk/world: the explicitly installed names, sorted, one a line. */
+export function renderApkWorld(names: string[]): string {
+  return [...new Set(names)].sort().map((n) => n + '\n').join('');
+}
+
+/** Parses dpkg status text into stanzas (field name -> value), for tests and tools. */
+export function parseDebStatus(text: string): DebStanza[] {
+  return text
+    .split(/\n\n+/)
+    .filter((b) => b.trim())
+    .map((b) => {
+      const st: DebStanza = {};
+      for (const line of b.split('\n')) {
+        const i = line.indexOf(': ');
+        if (i > 0 && !line.startsWith(' ')) st[line.slice(0, i)] = line.slice(i + 2);
+      }
+      return st;
+    });
+}
