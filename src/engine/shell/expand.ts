@@ -25,6 +25,8 @@ export interface ExpandCtx {
   cwd: string;
   noglob: boolean;
   nounset: boolean;
+  /** bash expands `{a,b}` and `{1..3}`; POSIX sh (busybox, dash) keeps them literal. */
+  braceExpansion?: boolean;
 }
 
 interface Field {
@@ -113,7 +115,7 @@ class Fields {
 export function expandWords(words: Word[], ctx: ExpandCtx): string[] {
   const args: string[] = [];
   const ifs = ctx.get('IFS') ?? DEFAULT_IFS;
-  for (const w of words) {
+  for (const w of ctx.braceExpansion ? words.flatMap(braceExpand) : words) {
     if (isEmptyQuotedAt(w, ctx)) continue;
     const fb = new Fields(ifs);
     for (const part of w) addPart(part, fb, ctx, true);
@@ -143,6 +145,28 @@ export function expandPattern(word: Word, ctx: ExpandCtx): string {
   const fb = new Fields('');
   for (const part of word) addPart(part, fb, ctx, false);
   return fb.end().map((f) => f.p).join(' ');
+}
+
+/** bash brace expansion over the unquoted text of a word: `a{b,c}` gives `ab ac`, `{1..3}` gives 1 2 3. */
+function braceExpand(word: Word): Word[] {
+  for (let i = 0; i < word.length; i++) {
+    const p = word[i]!;
+    if (p.t !== 'lit' || p.quoted) continue;
+    const m = /\{([^{}]*,[^{}]*|(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z]))\}/.exec(p.v);
+    if (!m) continue;
+    let items: string[];
+    if (m[2] !== undefined) {
+      const num = /\d/.test(m[2]);
+      const a = num ? Number(m[2]) : m[2].charCodeAt(0);
+      const b = num ? Number(m[3]) : m[3]!.charCodeAt(0);
+      items = [];
+      for (let v = a; a <= b ? v <= b : v >= b; v += a <= b ? 1 : -1) items.push(num ? String(v) : String.fromCharCode(v));
+    } else items = m[1]!.split(',');
+    const before = p.v.slice(0, m.index);
+    const after = p.v.slice(m.index + m[0].length);
+    return items.flatMap((it) => braceExpand([...word.slice(0, i), { ...p, v: before + it + after }, ...word.slice(i + 1)]));
+  }
+  return [word];
 }
 
 /** `"$@"` with no positional parameters expands to no field at all. */

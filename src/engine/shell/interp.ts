@@ -68,6 +68,9 @@ export class Shell implements ExpandCtx {
   get nounset() {
     return this.opts.nounset;
   }
+  get braceExpansion() {
+    return this.flavor === 'bash';
+  }
 
   // ---- variables ----------------------------------------------------------
 

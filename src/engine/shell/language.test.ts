@@ -73,6 +73,10 @@ describe('quoting and expansion', () => {
     const r = sh('mkdir /g; touch /g/b.txt /g/a.txt /g/c.log /g/.hidden; echo /g/*.txt; echo /g/?.log; echo /g/[ab]*; echo /g/*.none; echo "/g/*"; cd /g && echo *');
     expect(r.stdout).toBe('/g/a.txt /g/b.txt\n/g/c.log\n/g/a.txt /g/b.txt\n/g/*.none\n/g/*\na.txt b.txt c.log\n');
   });
+  it('expands braces in bash but keeps them literal in sh', () => {
+    expect(sh('echo /app/{src,dist} x{1..3}').stdout).toBe('/app/{src,dist} x{1..3}\n');
+    expect(sh('echo /app/{src,dist} x{1..3} "{a,b}"', { flavor: 'bash' }).stdout).toBe('/app/src /app/dist x1 x2 x3 {a,b}\n');
+  });
   it('does not glob with set -f', () => {
     expect(sh('set -f; echo /b*').stdout).toBe('/b*\n');
   });
