@@ -7,7 +7,11 @@
 import type { Command, CommandIO, CommandResolver } from '../shell/types.js';
 import { apk } from './apk.js';
 import { apt, aptGet } from './apt.js';
+import { cc, go } from './build-models.js';
 import { dpkg } from './dpkg.js';
+import { npm } from './npm.js';
+import { pip, python } from './pip.js';
+import { dnf } from './rpm.js';
 
 /** Every modelled program by the name busybox-style dispatch uses (argv[0]'s basename). */
 export const packageCommands: Record<string, Command> = {
@@ -16,6 +20,19 @@ export const packageCommands: Record<string, Command> = {
   dpkg,
   'dpkg-query': dpkg,
   apk,
+  pip,
+  pip3: pip,
+  python,
+  python3: python,
+  npm,
+  yum: dnf,
+  dnf,
+  microdnf: dnf,
+  go,
+  gcc: cc,
+  cc,
+  'g++': cc,
+  'c++': cc,
 };
 
 /** Finds the model for a program; versioned names (`pip3.12`, `python3.11`, `gcc-12`) map to their family. */

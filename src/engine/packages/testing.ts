@@ -16,7 +16,7 @@ export const NOW = 1700000000;
 /** A root filesystem built by `setup`, frozen into one lower layer. */
 export function image(setup: (fs: UnionFs) => void): Layer {
   const fs = new UnionFs([], { now: () => NOW });
-  for (const d of ['/etc', '/usr/bin', '/usr/sbin', '/usr/lib', '/var/lib', '/var/cache', '/var/log', '/tmp', '/root']) fs.mkdir(d, { parents: true });
+  for (const d of ['/etc', '/usr/bin', '/usr/local/bin', '/usr/sbin', '/usr/lib', '/var/lib', '/var/cache', '/var/log', '/tmp', '/root']) fs.mkdir(d, { parents: true });
   setup(fs);
   return fs.diff();
 }
