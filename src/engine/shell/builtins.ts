@@ -270,6 +270,7 @@ function testCmd(sh: Shell, argv: string[]): number {
   return r.status;
 }
 
+/** The builtins by name; `[[` is bash's and busybox's, not dash's. */
 export const BUILTINS = new Map<string, Builtin>([
   [':', () => 0],
   ['true', () => 0],

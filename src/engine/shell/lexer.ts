@@ -31,6 +31,7 @@ const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '$', '!', '-', '0', '1', '2'
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
+/** Reads tokens from a script; the parser drives it one token ahead. */
 export class Scanner {
   line: number;
   /** Here-documents whose bodies start after the next newline. */

@@ -10,6 +10,7 @@ const CLOSERS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}'
 const REDIR_OPS = new Set(['>', '>>', '<', '>|', '<>', '>&', '<&', '&>', '&>>', '<<', '<<-']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Parses a script (or a `$(...)` body) into commands. */
 export class Parser {
   private readonly sc: Scanner;
   private la: Token | null = null;

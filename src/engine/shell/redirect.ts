@@ -14,6 +14,7 @@ import { inStream, type FdTable, type Machine, type OutStream, type Stream } fro
 /** A redirection that could not be set up; the message follows the shell's prefix. */
 export class RedirError extends Error {}
 
+/** An output redirection to a file: buffered, appended on flush. */
 export class FileSink implements OutStream {
   readonly kind = 'out';
   private buf: string[] = [];
