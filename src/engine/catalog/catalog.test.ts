@@ -191,6 +191,7 @@ describe('what a learner finds inside', () => {
     const db = read(fs, '/lib/apk/db/installed');
     expect(db).toMatch(/^P:musl\nV:1\.2\.5-r8\n/m);
     expect(db).toMatch(/^P:busybox\nV:1\.37\.0/m);
+    expect(db).toContain('F:bin\nR:busybox\n');
     expect(read(fs, '/etc/apk/repositories')).toContain('/alpine/v3.21/main');
     expect(read(fs, '/etc/apk/world')).toContain('apk-tools\n');
     expect(packageManager(image('alpine'))).toBe('apk');

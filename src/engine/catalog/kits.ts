@@ -175,7 +175,7 @@ function alpineTree(api: KitApi): void {
   api.dir('/root', '0700');
   api.dir('/tmp', '01777');
   for (const d of ['bin', 'sbin', 'lib', 'local/bin', 'local/lib', 'local/share', 'share', 'share/apk']) api.dir(`/usr/${d}`);
-  for (const d of ['cache', 'cache/misc', 'empty', 'lib', 'lib/misc', 'local', 'log', 'mail', 'opt', 'spool', 'spool/cron']) api.dir(`/var/${d}`);
+  for (const d of ['cache', 'cache/apk', 'cache/misc', 'empty', 'lib', 'lib/misc', 'local', 'log', 'mail', 'opt', 'spool', 'spool/cron']) api.dir(`/var/${d}`);
   api.dir('/var/tmp', '01777');
   api.symlink('/var/run', '../run');
   api.symlink('/var/lock', '../run/lock');

@@ -19,8 +19,15 @@ export function renderDebStanza(st: DebStanza): string {
 export function renderApkInstalled(pkgs: ApkPackage[]): string {
   return pkgs
     .map((p) => {
-      const lines = [`P:${p.P}`, `V:${p.V}`, `A:${p.A}`, `S:${p.S}`, `I:${p.I}`, `T:${p.T}`, `U:${p.U}`, `L:${p.L}`, `o:${p.o}`];
+      const lines = [`P:${p.P}`, `V:${p.V}`, `A:${p.A}`, `S:${p.S}`, `I:${p.I}`, `T:${p.T}`, `U:${p.U}`, `L:${p.L}`];
+      if (p.A !== 'noarch') lines.push(`o:${p.o}`);
       if (p.D) lines.push(`D:${p.D}`);
+      let dir = '';
+      for (const f of [...(p.F ?? [])].sort()) {
+        const i = f.lastIndexOf('/');
+        if (f.slice(1, i) !== dir) lines.push(`F:${(dir = f.slice(1, i))}`);
+        lines.push(`R:${f.slice(i + 1)}`);
+      }
       return lines.join('\n') + '\n\n';
     })
     .join('');

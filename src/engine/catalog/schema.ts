@@ -94,6 +94,8 @@ export interface ApkPackage {
   L: string;
   o: string;
   D?: string;
+  /** Files the package owns (absolute paths), written as F: directory / R: file lines. */
+  F?: string[];
 }
 
 export interface PackageData {
