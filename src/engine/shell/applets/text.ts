@@ -63,53 +63,35 @@ function oldCount(argv: string[]): string[] {
   });
 }
 
-const head: Command = (argv, io) => {
-  const a = parseArgs(oldCount(argv), 'qv', 'nc', io);
-  if (!a) return 1;
-  const lines = countArg(a.opts.get('n'), 10);
-  const bytes = a.opts.has('c') ? countArg(a.opts.get('c'), 0) : null;
-  if (!lines || (a.opts.has('c') && !bytes)) {
-    io.stderr(`head: invalid number '${a.opts.get('n') ?? a.opts.get('c')}'\n`);
-    return 1;
-  }
-  const multi = (a.args.length > 1 && !a.opts.has('q')) || a.opts.has('v');
-  let first = true;
-  return eachInput(io, 'head', a.args, (text, f) => {
-    if (multi) io.stdout(`${first ? '' : '\n'}==> ${f === '-' ? 'standard input' : f} <==\n`);
-    first = false;
-    if (bytes) {
-      const b = utf8(text);
-      io.stdout(fromUtf8(bytes.sign === '-' ? b.subarray(0, Math.max(0, b.length - bytes.n)) : b.subarray(0, bytes.n)));
-      return;
-    }
-    const ls = text.split(/(?<=\n)/);
-    io.stdout((lines.sign === '-' ? ls.slice(0, Math.max(0, ls.length - lines.n)) : ls.slice(0, lines.n)).join(''));
-  });
-};
+type Count = { n: number; sign: string };
 
-const tail: Command = (argv, io) => {
-  const a = parseArgs(oldCount(argv), 'qvfFs', 'nc', io);
-  if (!a) return 1;
-  const lines = countArg(a.opts.get('n'), 10);
-  const bytes = a.opts.has('c') ? countArg(a.opts.get('c'), 0) : null;
-  if (!lines || (a.opts.has('c') && !bytes)) {
-    io.stderr(`tail: invalid number '${a.opts.get('n') ?? a.opts.get('c')}'\n`);
-    return 1;
-  }
-  const multi = (a.args.length > 1 && !a.opts.has('q')) || a.opts.has('v');
-  let first = true;
-  return eachInput(io, 'tail', a.args, (text, f) => {
-    if (multi) io.stdout(`${first ? '' : '\n'}==> ${f === '-' ? 'standard input' : f} <==\n`);
-    first = false;
-    if (bytes) {
-      const b = utf8(text);
-      io.stdout(fromUtf8(bytes.sign === '+' ? b.subarray(Math.max(0, bytes.n - 1)) : b.subarray(Math.max(0, b.length - bytes.n))));
-      return;
+/**
+ * head and tail share options, headers and errors; `pick` selects the part
+ * of an array (of lines or bytes) that the count names.
+ */
+function headTail(name: 'head' | 'tail', flags: string, pick: <T>(items: T[], c: Count) => T[]): Command {
+  return (argv, io) => {
+    const a = parseArgs(oldCount(argv), flags, 'nc', io);
+    if (!a) return 1;
+    const lines = countArg(a.opts.get('n'), 10);
+    const bytes = a.opts.has('c') ? countArg(a.opts.get('c'), 0) : null;
+    if (!lines || (a.opts.has('c') && !bytes)) {
+      io.stderr(`${name}: invalid number '${a.opts.get('n') ?? a.opts.get('c')}'\n`);
+      return 1;
     }
-    const ls = text.split(/(?<=\n)/).filter((l) => l !== '');
-    io.stdout((lines.sign === '+' ? ls.slice(Math.max(0, lines.n - 1)) : lines.n === 0 ? [] : ls.slice(-lines.n)).join(''));
-  });
-};
+    const multi = (a.args.length > 1 && !a.opts.has('q')) || a.opts.has('v');
+    let first = true;
+    return eachInput(io, name, a.args, (text, f) => {
+      if (multi) io.stdout(`${first ? '' : '\n'}==> ${f === '-' ? 'standard input' : f} <==\n`);
+      first = false;
+      if (bytes) io.stdout(fromUtf8(Uint8Array.from(pick([...utf8(text)], bytes))));
+      else io.stdout(pick(text.split(/(?<=\n)/).filter((l) => l !== ''), lines).join(''));
+    });
+  };
+}
+
+const head = headTail('head', 'qv', (items, c) => (c.sign === '-' ? items.slice(0, Math.max(0, items.length - c.n)) : items.slice(0, c.n)));
+const tail = headTail('tail', 'qvfFs', (items, c) => (c.sign === '+' ? items.slice(Math.max(0, c.n - 1)) : c.n === 0 ? [] : items.slice(-c.n)));
 
 const wc: Command = (argv, io) => {
   const a = parseArgs(argv, 'lwcmL', '', io);
