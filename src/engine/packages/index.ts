@@ -9,6 +9,7 @@ import { apk } from './apk.js';
 import { apt, aptGet } from './apt.js';
 import { cc, go } from './build-models.js';
 import { dpkg } from './dpkg.js';
+import { make, mvn } from './make-mvn.js';
 import { npm } from './npm.js';
 import { pip, python } from './pip.js';
 import { dnf } from './rpm.js';
@@ -33,6 +34,8 @@ export const packageCommands: Record<string, Command> = {
   cc,
   'g++': cc,
   'c++': cc,
+  make,
+  mvn,
 };
 
 /** Finds the model for a program; versioned names (`pip3.12`, `python3.11`, `gcc-12`) map to their family. */

@@ -169,3 +169,28 @@ describe('build models', () => {
     expect(run(fs, 'gcc -o x missing.c', { cwd: '/src' }).stderr).toContain('gcc: error: missing.c: No such file or directory');
   });
 });
+
+describe('make and mvn', () => {
+  it('make runs gcc recipes through the compiler model', () => {
+    const fs = container(image((f) => {
+      writeText(f, '/src/hello.c', 'int main(){return 0;}\n');
+      writeText(f, '/src/Makefile', 'CC = gcc\nall: hello\n\nhello: hello.c\n\t$(CC) -o $@ $<\n');
+    }));
+    const r = run(fs, 'make', { cwd: '/src' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('gcc -o hello hello.c\n');
+    expect(fs.stat('/src/hello')?.mode).toBe(0o755);
+  });
+
+  it('mvn package builds target/*.jar and fills ~/.m2', () => {
+    const fs = container(image((f) => {
+      writeText(f, '/app/pom.xml', '<project><groupId>com.example</groupId><artifactId>demo</artifactId><version>0.0.1</version><dependencies><dependency><artifactId>gson</artifactId></dependency></dependencies></project>');
+      writeText(f, '/app/src/main/java/App.java', 'class App { public static void main(String[] a) {} }\n');
+    }));
+    const r = run(fs, 'mvn -q package', { cwd: '/app' });
+    expect(r.code).toBe(0);
+    expect(fs.stat('/app/target/demo-0.0.1.jar')).not.toBeNull();
+    expect(fs.stat('/root/.m2/repository')).not.toBeNull();
+    expect(run(fs, 'mvn package', { cwd: '/' }).code).toBe(1);
+  });
+});
