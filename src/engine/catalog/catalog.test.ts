@@ -131,6 +131,15 @@ describe('layers', () => {
     expect(after).toEqual(before);
   });
 
+  it('synthesizes the whole catalog quickly (a few ms per image)', async () => {
+    vi.resetModules();
+    const fresh = await import('./index.js');
+    const t = performance.now();
+    for (const img of fresh.listCatalog()) fresh.catalogLayers(img).forEach((l) => l.diffId);
+    // generous for a loaded CI machine; about 10 ms per image on a quiet one
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
+
   it('caches the Layer objects and shares base layers with the base image', () => {
     const py = image('python:3.12-slim');
     expect(catalogLayers(py)).toBe(catalogLayers(py));

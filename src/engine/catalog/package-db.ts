@@ -6,13 +6,19 @@ import type { ApkPackage, DebStanza } from './schema.js';
 
 const DEB_ORDER = ['Priority', 'Section', 'Installed-Size', 'Maintainer', 'Architecture', 'Multi-Arch', 'Source', 'Version', 'Provides', 'Depends', 'Pre-Depends', 'Description', 'Homepage'];
 
+const rendered = new WeakMap<DebStanza, string>();
+
 /** One /var/lib/dpkg/status stanza (ends with a newline, no blank line). */
 export function renderDebStanza(st: DebStanza): string {
+  const done = rendered.get(st);
+  if (done !== undefined) return done;
   const lines = [`Package: ${st.Package}`];
   if (st.Essential) lines.push(`Essential: ${st.Essential}`);
   lines.push('Status: install ok installed');
   for (const k of DEB_ORDER) if (st[k] !== undefined) lines.push(`${k}: ${st[k]}`);
-  return lines.join('\n') + '\n';
+  const text = lines.join('\n') + '\n';
+  rendered.set(st, text);
+  return text;
 }
 
 /** The content of /lib/apk/db/installed: one record per package, blank-line separated. */

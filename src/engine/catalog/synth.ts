@@ -50,9 +50,14 @@ export function parseMeta(meta: string | undefined, fallback: number): { mode: n
   return { mode: parseInt(m!, 8), uid: u ? Number(u) : 0, gid: g ? Number(g) : 0 };
 }
 
+const modelled = new Map<string, string>();
+
 /** The digest a modelled file gets: equal names and sizes give equal content. */
 export function modelledDigest(path: string, size: number): string {
-  return sha256Hex(`layerlab-catalog:${basename(path)}:${size}`);
+  const key = `layerlab-catalog:${basename(path)}:${size}`;
+  let d = modelled.get(key);
+  if (d === undefined) modelled.set(key, (d = sha256Hex(key)));
+  return d;
 }
 
 const ACCOUNT_FILES: Record<string, string> = { '/etc/passwd': 'passwd', '/etc/group': 'group', '/etc/shadow': 'shadow', '/etc/gshadow': 'gshadow' };
