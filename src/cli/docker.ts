@@ -10,13 +10,14 @@ import { history, imagePrune, images, rmi, tag } from './commands/images.js';
 import { imageInspectCmd, inspect } from './commands/inspect.js';
 import { systemDf, builderPrune } from './commands/system.js';
 import { login, logout, pull, push } from './commands/registry.js';
+import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './commands/volumes.js';
 import { Flags, HelpRequest, parseFlags, usageText } from './flags.js';
 import { TemplateError } from './format/template.js';
 import type { CliIO, DockerCommand } from './types.js';
 
 /** Every command, by the words that name it (aliases included). */
 export const COMMANDS = new Map<string, DockerCommand>();
-for (const cmd of [build, images, history, tag, rmi, imagePrune, imageInspectCmd, inspect, run, create, start, stop, kill, rm, ps, diff, commit, logs, systemDf, builderPrune, push, pull, login, logout]) {
+for (const cmd of [build, images, history, tag, rmi, imagePrune, imageInspectCmd, inspect, run, create, start, stop, kill, rm, ps, diff, commit, logs, systemDf, builderPrune, push, pull, login, logout, volumeCreate, volumeLs, volumeInspect, volumeRm, volumePrune]) {
   COMMANDS.set(cmd.spec.name, cmd);
   for (const a of cmd.spec.aliases ?? []) COMMANDS.set(a, cmd);
 }

@@ -10,6 +10,7 @@ import { buildClassic } from './build/classic.js';
 import { checkTags } from './build/common.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './build/types.js';
 import type { ContainerRecord } from './container/types.js';
+import type { VolumeRecord } from './volume/volumes.js';
 import { DockerError } from './errors.js';
 import { Layer, type SerializedLayer } from './fs/layer.js';
 import { familiarString, parseReference } from './image/reference.js';
@@ -61,6 +62,9 @@ export class Engine {
   readonly store = new ImageStore();
   readonly cache = new BuildCache();
   readonly containers = new Map<string, ContainerRecord>();
+  readonly volumes = new Map<string, VolumeRecord>();
+  /** The content of a bind mount's source folder (the workspace), as a layer; set by the caller that owns the files. */
+  bindSource?: (path: string) => Layer;
   readonly transfers = new Map<string, Map<string, string>>();
   readonly buildkitLoaded = new Set<string>();
   /** Registries of this world, by host. */
@@ -151,6 +155,7 @@ export class Engine {
     for (const [k, v] of this.store.tags) e.store.tags.set(k, v);
     for (const [k, v] of this.cache.records) e.cache.records.set(k, v);
     for (const [k, v] of this.containers) e.containers.set(k, v);
+    for (const [k, v] of this.volumes) e.volumes.set(k, v);
     for (const [k, v] of this.transfers) e.transfers.set(k, new Map(v));
     for (const id of this.buildkitLoaded) e.buildkitLoaded.add(id);
     for (const [h, r] of this.registries) e.registries.set(h, r);
@@ -241,6 +246,7 @@ export class Engine {
       tags: [...this.store.tags],
       cache: [...this.cache.records.values()],
       containers: [...this.containers.values()].map((c) => ({ ...c, upper: c.upper.toJSON() })),
+      volumes: [...this.volumes.values()].map((v) => ({ ...v, content: v.content.toJSON() })),
       transfers: [...this.transfers].map(([k, m]) => [k, [...m]]),
       buildkitLoaded: [...this.buildkitLoaded],
     };
@@ -272,6 +278,8 @@ export class Engine {
     for (const r of s.cache) this.cache.records.set(r.key, structuredClone(r));
     this.containers.clear();
     for (const c of s.containers) this.containers.set(c.id, { ...structuredClone({ ...c, upper: [] }), upper: Layer.fromJSON(c.upper) });
+    this.volumes.clear();
+    for (const v of s.volumes) this.volumes.set(v.name, { ...structuredClone({ ...v, content: [] }), content: Layer.fromJSON(v.content) });
     this.transfers.clear();
     for (const [k, m] of s.transfers) this.transfers.set(k, new Map(m));
     this.buildkitLoaded.clear();
@@ -293,6 +301,7 @@ export interface EngineSnapshot {
   tags: [string, string][];
   cache: CacheRecord[];
   containers: (Omit<ContainerRecord, 'upper'> & { upper: SerializedLayer })[];
+  volumes: (Omit<VolumeRecord, 'content'> & { content: SerializedLayer })[];
   transfers: [string, [string, string][]][];
   buildkitLoaded: string[];
 }

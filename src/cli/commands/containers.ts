@@ -9,7 +9,7 @@ import { fromUtf8 } from '../../engine/hash.js';
 import type { Flags, FlagSpec } from '../flags.js';
 import { goStruct } from '../format/go-value.js';
 import { quote } from '../format/go-fmt.js';
-import { ago, humanDuration } from '../format/units.js';
+import { ago, humanDuration } from '../../shared/format/units.js';
 import { printFormatted } from '../output.js';
 import type { CliIO, DockerCommand } from '../types.js';
 import { ellipsis } from './images.js';
@@ -77,6 +77,9 @@ function createOpts(f: Flags, io: CliIO): CreateOptions {
     workdir: f.string('workdir'),
     autoRemove: f.bool('rm'),
     hostname: f.string('hostname'),
+    volumes: f.list('volume'),
+    mounts: f.list('mount'),
+    readOnly: f.bool('read-only'),
   };
 }
 
@@ -117,7 +120,7 @@ export const run: DockerCommand = {
     }
     writeText(res.stdout, (l) => io.stdout(l));
     writeText(res.stderr, (l) => io.stderr(l));
-    if (c.autoRemove && c.state.status !== 'running') removeContainer(engine, c, true);
+    if (c.autoRemove && c.state.status !== 'running') removeContainer(engine, c, true, true);
     return res.exitCode;
   },
 };
@@ -202,7 +205,7 @@ export const rm: DockerCommand = {
       io,
       f.args,
       (c, n) => {
-        removeContainer(engine, c, f.bool('force'));
+        removeContainer(engine, c, f.bool('force'), f.bool('volumes'));
         io.stdout(n);
       },
       (n) => `Error: No such container: ${n}`,

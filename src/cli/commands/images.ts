@@ -5,7 +5,7 @@ import { familiarName, normalizeTagged, parseReference } from '../../engine/imag
 import { removeImage } from '../../engine/image/remove.js';
 import type { ImageRecord } from '../../engine/image/store.js';
 import { goStruct } from '../format/go-value.js';
-import { humanSizeWithPrecision, humanSize, ago } from '../format/units.js';
+import { humanSizeWithPrecision, humanSize, ago } from '../../shared/format/units.js';
 import { rfc3339 } from '../format/time.js';
 import { printFormatted } from '../output.js';
 import type { DockerCommand } from '../types.js';

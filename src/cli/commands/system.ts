@@ -1,5 +1,5 @@
 /** `docker system df` and `docker builder prune`. */
-import { humanSize } from '../format/units.js';
+import { humanSize4 as humanSize } from '../../shared/format/units.js';
 import { tableRows } from '../output.js';
 import type { DockerCommand } from '../types.js';
 

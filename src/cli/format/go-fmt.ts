@@ -2,7 +2,7 @@
  * Go's fmt package (Sprint, Sprintln, Sprintf) over the value model of go-value.ts,
  * so `{{.}}`, `{{printf "%-10s" .Name}}` and friends print what docker prints.
  */
-import { formatFloat } from './go-float.js';
+import { formatFloat } from '../../shared/format/go-float.js';
 import { GoNil, goTypeName, kindOf, mapEntries, structFields } from './go-value.js';
 
 interface Spec {

@@ -2,7 +2,7 @@
  * Timestamps as docker prints them. Every function takes "now" (or the instant) as an
  * argument so lessons replay identically; nothing here reads a clock.
  */
-import { ago } from './units.js';
+import { ago } from '../../shared/format/units.js';
 
 /** What Docker prints for a time that was never set (e.g. FinishedAt of a fresh container). */
 export const ZERO_TIME_RFC3339 = '0001-01-01T00:00:00Z';

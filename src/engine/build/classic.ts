@@ -5,7 +5,7 @@
  * Output: `Step n/N : ...`, ` ---> Using cache`, ` ---> Running in ...`.
  */
 import type { BuildStepEvent, MissReason } from '../../shared/events.js';
-import { humanSize } from '../../shared/units.js';
+import { humanSize4 as humanSize } from '../../shared/format/units.js';
 import { loadDockerfile, type Instruction, type Stage } from '../dockerfile/instructions.js';
 import { DockerError } from '../errors.js';
 import type { Layer } from '../fs/layer.js';

@@ -44,7 +44,7 @@ export interface StepEnv {
 }
 
 /** Which /bin/sh an image has: busybox ash, dash or bash, for error wording. */
-export function shellFlavorOf(fs: UnionFs): ShellFlavor {
+export function shellFlavorOf(fs: Pick<UnionFs, "realpath">): ShellFlavor {
   try {
     const real = fs.realpath('/bin/sh');
     if (real.endsWith('busybox')) return 'busybox';

@@ -43,4 +43,6 @@ export interface ContainerRecord {
   autoRemove: boolean;
   logs: LogEntry[];
   mounts: MountRecord[];
+  /** `--read-only`: the root filesystem refuses writes (mounts keep their own mode). */
+  readOnly?: boolean;
 }
