@@ -31,7 +31,7 @@ export interface Clock {
 }
 
 /** A clock that starts at `start` and advances `step` seconds every time it is read. */
-export function steppingClock(start = 1_700_000_000, step = 0.25): Clock {
+export function steppingClock(start = 1_767_225_600, step = 0.25): Clock {
   let t = start;
   return {
     now: () => {
@@ -89,8 +89,7 @@ export class Engine {
 
   /** A manifest the registry does not hold yet but the simulated Docker Hub's catalog can provide. */
   hubFallback(reg: Registry, r: Reference): StoredManifest | undefined {
-    if (!this.hub || reg.host !== 'docker.io') return undefined;
-    return this.hub.materialize(reg, r);
+    return this.hub?.materialize(reg, r);
   }
 
   /** Subscribes to engine events; returns a function that unsubscribes. */
