@@ -118,3 +118,13 @@ describe('apt-get on debian:bookworm', () => {
     expect(r.stdout).toContain('http://archive.ubuntu.com/ubuntu noble InRelease');
   });
 });
+
+describe('apt-get quiet levels', () => {
+  it('-qq prints nothing but still installs (and implies -y)', () => {
+    const fs = container(debianImage());
+    const r = run(fs, 'apt-get -qq update && apt-get -qq install curl');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(fs.stat('/usr/bin/curl')).not.toBeNull();
+  });
+});

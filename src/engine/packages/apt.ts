@@ -22,21 +22,25 @@ interface AptOptions {
 const HEADER = 'Reading package lists...\nBuilding dependency tree...\nReading state information...\n';
 const APT_WARNING = '\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\n';
 
+const IGNORED = /^--(no-install-suggests|fix-missing|fix-broken|allow-[a-z-]+|no-upgrade|only-upgrade|reinstall|force-yes|show-progress|download-only|no-download|verbose-versions)$|^-[fmV]$/;
+
 function parse(argv: string[]): AptOptions | string {
   const o: AptOptions = { yes: false, recommends: true, autoRemove: false, purge: false, quiet: 0, args: [] };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '-y' || a === '--yes' || a === '--assume-yes' || a === '-yq' || a === '-qy') o.yes = true;
-    if (/^-q+$/.test(a) || a === '-qy' || a === '-yq' || a === '--quiet') o.quiet += Math.max(1, a.length - 1);
+    if (/^-[yq]+$/.test(a)) {
+      o.yes ||= a.includes('y');
+      o.quiet += a.split('q').length - 1;
+    } else if (a === '--yes' || a === '--assume-yes') o.yes = true;
+    else if (a === '--quiet') o.quiet++;
     else if (a === '--no-install-recommends') o.recommends = false;
     else if (a === '--install-recommends') o.recommends = true;
     else if (a === '--auto-remove' || a === '--autoremove') o.autoRemove = true;
     else if (a === '--purge') o.purge = true;
     else if (a === '-o' || a === '-c' || a === '-t') i++;
-    else if (a.startsWith('-')) {
-      if (!/^--(no-install-suggests|fix-missing|fix-broken|allow-\S+|no-upgrade|only-upgrade|reinstall|force-yes|show-progress|assume-no)$|^-[fm]$/.test(a) && !o.yes && !/^-[yq]+$/.test(a))
-        return `E: Command line option '${a.replace(/^-+/, '')}' [from ${a}] is not understood in combination with the other options.`;
-    } else o.args.push(a);
+    else if (a.startsWith('-o') || a.startsWith('--option') || a.startsWith('--target-release')) continue;
+    else if (a.startsWith('-') && !IGNORED.test(a)) return `E: Command line option '${a.replace(/^-+/, '')}' [from ${a}] is not understood in combination with the other options.`;
+    else if (!a.startsWith('-')) o.args.push(a);
   }
   return o;
 }
@@ -194,15 +198,11 @@ function remove(io: CommandIO, cat: AptCatalog, o: AptOptions, purge: boolean, a
   const status = readStatus(io.fs);
   const installed = new Set(status.keys());
   const removing = new Set<string>();
+  const lists = hasLists(io.fs, cat);
   for (const name of o.args) {
     if (installed.has(name)) removing.add(name);
-    else if (cat.packages.has(name) || !hasLists(io.fs, cat)) {
-      if (!cat.packages.has(name)) {
-        io.stderr(`E: Unable to locate package ${name}\n`);
-        return 100;
-      }
-      io.stdout(`Package '${name}' is not installed, so not removed\n`);
-    } else {
+    else if (lists && cat.packages.has(name)) io.stdout(`Package '${name}' is not installed, so not removed\n`);
+    else {
       io.stderr(`E: Unable to locate package ${name}\n`);
       return 100;
     }
@@ -243,6 +243,11 @@ function runApt(argv: string[], io: CommandIO, apt: boolean): number {
   }
   const [op, ...rest] = o.args;
   o.args = rest;
+  // -qq (quiet level 2) leaves only errors; -y is implied by it
+  if (o.quiet >= 2) {
+    io = { ...io, stdout: () => {} };
+    o.yes = true;
+  }
   const cat = aptCatalogFor(osRelease(io.fs).ID ?? 'debian');
   const cmdline = argv.join(' ');
   if (!op) {

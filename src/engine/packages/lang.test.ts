@@ -194,3 +194,11 @@ describe('make and mvn', () => {
     expect(run(fs, 'mvn package', { cwd: '/' }).code).toBe(1);
   });
 });
+
+describe('pip output order', () => {
+  it('installs dependencies before the package that needs them', () => {
+    const r = run(container(pythonImage), 'pip install --no-cache-dir flask');
+    expect(r.stdout).toMatch(/^Collecting flask\n/);
+    expect(r.stdout).toContain('Installing collected packages: MarkupSafe, Werkzeug, Jinja2, itsdangerous, click, blinker, flask\n');
+  });
+});

@@ -124,6 +124,8 @@ function install(io: CommandIO, env: PythonEnv, args: string[]): number {
   }
   const out = (s: string) => !quiet && io.stdout(s);
   const have = installedIn(io, env.site);
+  // pip downloads in the order it collected, installs dependencies first
+  const collected: Wheel[] = [];
   const todo: Wheel[] = [];
   const seen = new Set<string>();
   const visit = (spec: string, from?: string): string | undefined => {
@@ -142,20 +144,20 @@ function install(io: CommandIO, env: PythonEnv, args: string[]): number {
       return undefined;
     }
     out(`Collecting ${spec.trim()}${from ? ` (from ${from})` : ''}\n`);
+    collected.push(w);
     out(`  Downloading ${w.wheel}.metadata (${decimalSize(Math.min(4000, Math.round(w.wheelSize / 20) + 1500))})\n`);
     if (!noDeps) for (const r of w.requires ?? []) {
       const err = visit(r, w.name);
       if (err) return err;
     }
-    todo.unshift(w);
+    todo.push(w);
     return undefined;
   };
   for (const s of specs) {
     const err = visit(s);
     if (err) return io.stderr(err), 1;
   }
-  todo.reverse();
-  for (const w of todo) {
+  for (const w of collected) {
     out(`Downloading ${w.wheel} (${decimalSize(w.wheelSize)})\n`);
     if (cache) {
       const h = sha256Hex(`https://files.pythonhosted.org/packages/${w.wheel}`).slice(0, 56);
@@ -164,9 +166,8 @@ function install(io: CommandIO, env: PythonEnv, args: string[]): number {
   }
   if (!todo.length) return 0;
   ensureDir(io.fs, env.site);
-  const order = [...todo].reverse();
-  out(`Installing collected packages: ${order.map((w) => w.name).join(', ')}\n`);
-  for (const w of order) writeWheel(io, env, w);
+  out(`Installing collected packages: ${todo.map((w) => w.name).join(', ')}\n`);
+  for (const w of todo) writeWheel(io, env, w);
   out(`Successfully installed ${todo.map((w) => `${w.name}-${w.version}`).sort().join(' ')}\n`);
   if (io.uid === 0 && !env.venv) io.stderr(ROOT_WARNING);
   return 0;
