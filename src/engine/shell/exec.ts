@@ -105,7 +105,8 @@ export function runProgram(io: ShellIO, argv: string[], path: string, scriptFall
     if (!scriptFallback) return { execFormat: true };
     return { code: invoke(io, APPLETS.get('sh')!, ['sh', path, ...argv.slice(1)]) };
   }
-  return head === '' && io.fs.stat(real)?.size === 0 ? { code: 0 } : { unmodelled: name };
+  if (head === '' && io.fs.stat(real)?.size === 0) return scriptFallback ? { code: 0 } : { execFormat: true };
+  return { unmodelled: name };
 }
 
 /** Builds the io a program gets from the shell: its descriptors, environment and the machine. */
