@@ -4,6 +4,7 @@
  * directories and files) and /etc/apk/world.
  */
 import type { Fs } from '../fs/types.js';
+import { renderApkWorld } from '../catalog/package-db.js';
 import { readText, writeText } from './common.js';
 
 export const INSTALLED = '/lib/apk/db/installed';
@@ -72,5 +73,5 @@ export function readWorld(fs: Fs): string[] {
 
 /** Rewrites /etc/apk/world (sorted, one name a line, as apk keeps it). */
 export function writeWorld(fs: Fs, names: Iterable<string>, mtime: number): void {
-  writeText(fs, WORLD, [...new Set(names)].sort().join('\n') + '\n', 0o644, mtime);
+  writeText(fs, WORLD, renderApkWorld([...names]), 0o644, mtime);
 }

@@ -6,6 +6,7 @@
  */
 import { sha256Hex } from '../hash.js';
 import { basename, normalize } from '../fs/path.js';
+import { unmodelledText } from '../shell/exec.js';
 import type { Command, CommandIO } from '../shell/types.js';
 import { homeDir, readText, writeBlob } from './common.js';
 
@@ -67,7 +68,7 @@ export const go: Command = (argv, io) => {
     return 0;
   }
   if (op !== 'build' && op !== 'install') {
-    io.stderr(`layerlab: go ${op ?? ''}: not modelled in the simulator (build, install, mod download and version are)\n`);
+    io.stderr(`${unmodelledText('go')}: go ${op ?? ''} (of go, build, install, mod download and version are modelled)\n`);
     return 2;
   }
   let out: string | undefined;

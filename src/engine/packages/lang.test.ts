@@ -103,7 +103,7 @@ describe('npm', () => {
   it('npm run says it cannot run node code outside the shell', () => {
     const r = run(container(nodeImage), 'npm run start', { cwd: '/app' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('running Node.js code is not modelled');
+    expect(r.stderr).toContain('cannot run in the simulator');
   });
 });
 

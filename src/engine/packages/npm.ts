@@ -3,7 +3,9 @@
  * it, with each package's measured size, package-lock.json written, tarballs
  * kept in ~/.npm/_cacache. Node code (scripts, postinstall) is not run.
  */
+import { base64ToBytes } from '../fs/layer.js';
 import { dirname, normalize } from '../fs/path.js';
+import { unmodelledText } from '../shell/exec.js';
 import { shellIO } from '../shell/process.js';
 import type { Command, CommandIO } from '../shell/types.js';
 import npmJson from './catalog/npm.json';
@@ -112,12 +114,7 @@ function writeModules(io: CommandIO, root: string, pkgs: Placed[], cache: boolea
 }
 
 function base64ToHex(b64: string): string {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let bits = '';
-  for (const c of b64.replace(/=+$/, '')) bits += abc.indexOf(c).toString(2).padStart(6, '0');
-  let hex = '';
-  for (let i = 0; i + 4 <= bits.length; i += 4) hex += parseInt(bits.slice(i, i + 4), 2).toString(16);
-  return hex;
+  return [...base64ToBytes(b64)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function lockfile(pj: Record<string, unknown>, pkgs: Placed[]): string {
@@ -238,7 +235,7 @@ function runScript(io: CommandIO, script: string | undefined, args: string[]): n
     // npm puts node_modules/.bin first on PATH; the shell decides what it can model
     return sh.spawn(['/bin/sh', '-c', line], { env: { ...io.env, PATH: `${root}/node_modules/.bin:${io.env.PATH ?? ''}` } }).code;
   }
-  io.stderr(`layerlab: npm run ${script}: running Node.js code is not modelled in the simulator\n`);
+  io.stderr(`${unmodelledText('node')}: npm run ${script} needs Node.js\n`);
   return 1;
 }
 

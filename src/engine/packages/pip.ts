@@ -6,6 +6,7 @@
  */
 import { sha256Hex } from '../hash.js';
 import { dirname, normalize } from '../fs/path.js';
+import { unmodelledText } from '../shell/exec.js';
 import type { Command, CommandIO } from '../shell/types.js';
 import pipJson from './catalog/pip.json';
 import { ARCHIVE_MTIME, decimalSize, ensureDir, forceSymlink, homeDir, readText, removeIfExists, writeBlob, writePayload, writeText } from './common.js';
@@ -268,6 +269,6 @@ export const python: Command = (argv, io) => {
     io.stdout(`Python ${env?.version ?? '3'}.0\n`);
     return 0;
   }
-  io.stderr(`layerlab: ${argv[0]}: running Python code is not modelled in the simulator (only -m pip and -m venv are)\n`);
+  io.stderr(`${unmodelledText(argv[0]!)}: of Python, only -m pip and -m venv are modelled\n`);
   return 1;
 };

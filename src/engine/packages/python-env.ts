@@ -3,8 +3,9 @@
  * python image (/usr/local), Debian's or Alpine's system Python (/usr), or the
  * user site (--user). Found the way the real programs find themselves: by path.
  */
-import { basename, dirname, normalize } from '../fs/path.js';
+import { basename, dirname } from '../fs/path.js';
 import type { CommandIO } from '../shell/types.js';
+import { lookupCommand } from '../shell/exec.js';
 import { homeDir, readText } from './common.js';
 
 export interface PythonEnv {
@@ -23,12 +24,8 @@ export interface PythonEnv {
 
 /** Finds `name` on $PATH in the image, as the shell would. */
 export function which(io: CommandIO, name: string): string | undefined {
-  if (name.includes('/')) return io.fs.stat(normalize(name, io.cwd)) ? normalize(name, io.cwd) : undefined;
-  for (const dir of (io.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
-    const p = `${dir}/${name}`;
-    if (io.fs.stat(p)?.type === 'file') return p;
-  }
-  return undefined;
+  const found = lookupCommand(io, name, io.env.PATH);
+  return found.kind === 'found' ? found.path : undefined;
 }
 
 function versionOf(io: CommandIO, exe: string): string | undefined {
