@@ -106,3 +106,28 @@ describe('listing permissions', () => {
     expect(sh('ls /root', { uid: 1000, gid: 1000 })).toMatchObject({ exitCode: 1, stderr: "ls: can't open '/root': Permission denied\n" });
   });
 });
+
+describe('account tools', () => {
+  it('adds a group and a system user the Alpine way', () => {
+    const r = sh('addgroup -S app && adduser -S -G app app && grep app /etc/passwd /etc/group && id app');
+    expect(r.stdout).toBe('/etc/passwd:app:x:100:100:Linux User,,,:/home/app:/sbin/nologin\n/etc/group:app:x:100:\nuid=100(app) gid=100(app) groups=100(app)\n');
+    expect(r.fs.stat('/home/app')).toMatchObject({ type: 'dir', uid: 100, gid: 100 });
+  });
+  it('adds a normal user with its own group and home (busybox adduser -D)', () => {
+    const r = sh('adduser -D dev && tail -n 1 /etc/passwd && ls -ld /home/dev');
+    expect(r.stdout).toBe('dev:x:1000:1000:Linux User,,,:/home/dev:/bin/sh\ndrwxr-xr-x    2 dev      dev           4096 Nov 14 22:13 /home/dev\n');
+  });
+  it('adds users with useradd and groupadd, home only with -m', () => {
+    const r = sh('groupadd -r svc && useradd -r -g svc -s /usr/sbin/nologin svc && useradd -m -u 1500 alice && useradd bob && tail -n 3 /etc/passwd && ls /home');
+    expect(r.stdout).toBe('svc:x:999:999::/home/svc:/usr/sbin/nologin\nalice:x:1500:1500::/home/alice:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\nalice\n');
+  });
+  it('accepts Debian adduser options and prints its progress', () => {
+    const r = sh('adduser --disabled-password --gecos "" app');
+    expect(r.stdout).toBe("Adding group `app' (GID 1000) ...\nAdding user `app' (1000) with group `app' ...\nCreating home directory `/home/app' ...\nCopying files from `/etc/skel' ...\n");
+    expect(r.fs.readFile('/etc/passwd').length).toBeGreaterThan(0);
+  });
+  it('refuses duplicates and non-root callers', () => {
+    expect(sh('useradd root; echo $?')).toMatchObject({ stdout: '9\n', stderr: "useradd: user 'root' already exists\n" });
+    expect(sh('adduser -D x', { uid: 1000, gid: 1000 })).toMatchObject({ exitCode: 1, stderr: 'adduser: permission denied (are you root?)\n' });
+  });
+});

@@ -4,6 +4,7 @@
  * it does once found.
  */
 import type { Command } from '../types.js';
+import { ACCOUNT_APPLETS } from './accounts.js';
 import { ARCHIVE_APPLETS } from './archive.js';
 import { DD_APPLETS } from './dd.js';
 import { echoText, printfText } from './echo.js';
@@ -63,5 +64,6 @@ export const APPLETS = new Map<string, Command>(
     ...SYS_APPLETS,
     ...MISC_APPLETS,
     ...ARCHIVE_APPLETS,
+    ...ACCOUNT_APPLETS,
   }),
 );
