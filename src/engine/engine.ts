@@ -186,7 +186,7 @@ export class Engine {
 
   private scratch(): ImageRecord {
     const doc: ImageConfigDoc = { architecture: 'amd64', os: 'linux', config: emptyContainerConfig(), created: 0, history: [], rootfs: { type: 'layers', diff_ids: [] } };
-    return { id: 'scratch', config: doc, repoDigests: [] };
+    return { id: '', config: doc, repoDigests: [] };
   }
 
   private leaveBuildContainer(info: { id: string; imageId: string; argv: string[]; exitCode: number; created: number }): void {

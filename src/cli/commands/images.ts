@@ -106,7 +106,7 @@ export const images: DockerCommand = {
         Repository: r.repo,
         Tag: r.tag,
         Digest: r.digest,
-        CreatedSince: ago(r.img.config.created, now),
+        CreatedSince: r.img.config.created > 0 ? ago(r.img.config.created, now) : 'N/A',
         CreatedAt: rfc3339(r.img.config.created).replace('T', ' ').replace('Z', ' +0000 UTC'),
         Size: humanSizeWithPrecision(engine.store.sizeOf(r.img), 3),
         VirtualSize: humanSizeWithPrecision(engine.store.sizeOf(r.img), 3),
@@ -151,7 +151,7 @@ export const history: DockerCommand = {
     const ctx = items.map((h) =>
       goStruct('*formatter.historyContext', {
         ID: h.id === '<missing>' ? h.id : noTrunc ? h.id : short(h.id),
-        CreatedSince: human ? ago(h.created, now) : rfc3339(h.created),
+        CreatedSince: h.created <= 0 ? 'N/A' : human ? ago(h.created, now) : rfc3339(h.created),
         CreatedAt: rfc3339(h.created),
         CreatedBy: noTrunc ? h.createdBy : ellipsis(h.createdBy.replace(/\t/g, ' '), 45),
         Size: human ? humanSizeWithPrecision(h.size, 3) : String(h.size),

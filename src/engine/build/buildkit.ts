@@ -77,6 +77,10 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
     for (const s of stages) {
       const ref = fromRef(s, metaArgs, df.escape);
       if (findStage(df, ref, s.index) || bases.has(ref)) continue;
+      if (ref === 'scratch') {
+        bases.set(ref, host.baseImage(ref));
+        continue;
+      }
       const meta = pr.vertex(`[internal] load metadata for ${displayRef(ref)}`, LFS + sha256Hex('metadata:' + displayRef(ref)));
       try {
         bases.set(ref, host.baseImage(ref));
@@ -112,7 +116,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         const img = bases.get(ref)!;
         baseId = img.id;
         const vd = LFS + sha256Hex(`from:${displayRef(ref)}:${img.id}`);
-        if (!fromVertices.has(img.id)) {
+        if (img.id && !fromVertices.has(img.id)) {
           fromVertex = pr.vertex(`${prefix()} FROM ${displayRef(ref)}`, vd);
           fromVertices.set(img.id, fromVertex);
         }
@@ -204,7 +208,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
     const final = results.get(target.index)!.state;
     if (req.labels?.size) final.config.Labels = { ...(final.config.Labels ?? {}), ...Object.fromEntries(req.labels) };
     fillTimes(final.history);
-    const created = final.history[final.history.length - 1]?.created ?? host.now();
+    const created = final.history[final.history.length - 1]?.created ?? 0;
     const img = host.store.add(configDoc(final, created), final.layers);
     const exp = pr.vertex('exporting to image', EXPORT_DIGEST);
     exp.lines.push('exporting layers done', `writing image ${img.id} done`);

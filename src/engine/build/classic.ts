@@ -57,7 +57,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
       out.stdout(`Step ${stepNo}/${total} : ${stage.from.raw.original}`);
       const ref = fromRef(stage, metaArgs, df.escape);
       const fromStage = findStage(df, ref, stage.index);
-      const base = fromStage ? host.store.images.get(results.get(fromStage.index)!)! : host.baseImage(ref, (l) => out.stdout(l));
+      const base = fromStage ? stageImage(host, results.get(fromStage.index)!) : host.baseImage(ref, (l) => out.stdout(l));
       out.stdout(` ---> ${short(base.id)}`);
       steps.push(stepEvent(stepNo, total, stage, stage.from, null));
       host.emit(steps[steps.length - 1]!);
@@ -97,7 +97,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
           host.emit({ type: 'layer.created', diffId: layer.diffId, size: layer.size });
         }
         trial.config.Image = curId;
-        const rec = host.store.add(configDoc(trial, now, plan.ranContainer ? { container: ctr } : {}), trial.layers, { parent: curId, cacheSig: sig, cacheDesc: plan.desc });
+        const rec = host.store.add(configDoc(trial, now, plan.ranContainer ? { container: ctr } : {}), trial.layers, { parent: curId || undefined, cacheSig: sig, cacheDesc: plan.desc });
         out.stdout(` ---> ${short(rec.id)}`);
         state = trial;
         curId = rec.id;
@@ -108,6 +108,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
       }
       results.set(stage.index, curId);
     }
+    if (!curId) throw new DockerError('No image was generated. Is your Dockerfile empty?');
     const unused = unusedArgs(req.buildArgs, used);
     if (unused.length) out.stdout(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
     out.stdout(`Successfully built ${short(curId)}`);
@@ -172,11 +173,16 @@ function planStep(
   throw new DockerError(`unexpected instruction ${ins.kind}`);
 }
 
+/** The image an earlier stage produced ('' for a stage that stayed at `FROM scratch`). */
+function stageImage(host: BuildHost, id: string): ImageRecord {
+  return host.store.images.get(id) ?? host.baseImage('scratch');
+}
+
 /** Where COPY --from reads: an earlier stage's image, or any image (pulled if needed). */
 export function copySource(host: BuildHost, ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, ctx: BuildRequest['context'], results: Map<number, string>, stage: Stage, df: ReturnType<typeof loadDockerfile>): CopySource {
   if (!ins.from) return { kind: 'context', context: ctx };
   const dep = findStage(df, ins.from, stage.index);
-  const img: ImageRecord = dep ? host.store.images.get(results.get(dep.index)!)! : host.baseImage(ins.from);
+  const img: ImageRecord = dep ? stageImage(host, results.get(dep.index)!) : host.baseImage(ins.from);
   return { kind: 'fs', fs: new UnionFs(host.store.layersOf(img)), name: ins.from };
 }
 
