@@ -5,6 +5,7 @@
  * record per docker line with its exit code, output and engine events.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runDocker } from '../cli/docker.js';
 import { splitWords } from '../cli/words.js';
@@ -18,13 +19,16 @@ interface Options {
   builder: 'buildkit' | 'classic';
   json: boolean;
   script: string;
+  /** Apply the script's @ mutations to its own folder instead of a temporary copy. */
+  inPlace: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Partial<Options> = { builder: process.env.DOCKER_BUILDKIT === '0' ? 'classic' : 'buildkit', json: false };
+  const o: Partial<Options> = { builder: process.env.DOCKER_BUILDKIT === '0' ? 'classic' : 'buildkit', json: false, inPlace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') o.json = true;
+    else if (a === '--in-place') o.inPlace = true;
     else if (a === '--builder' || a.startsWith('--builder=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v !== 'buildkit' && v !== 'classic') usage(`unknown builder: ${v}`);
@@ -39,7 +43,7 @@ function parseArgs(argv: string[]): Options {
 
 function usage(err?: string): never {
   if (err) process.stderr.write(`sim: ${err}\n`);
-  process.stderr.write('usage: npm run sim -- [--builder buildkit|classic] [--json] SCRIPT\n');
+  process.stderr.write('usage: npm run sim -- [--builder buildkit|classic] [--json] [--in-place] SCRIPT\n');
   process.exit(err ? 2 : 0);
 }
 
@@ -52,7 +56,12 @@ function main(): void {
   } catch {
     usage(`cannot read ${opts.script}`);
   }
-  const work = path.dirname(scriptPath);
+  // the script's @ lines edit files: work on a copy so a recorded scenario stays as it was
+  const work = opts.inPlace ? path.dirname(scriptPath) : fs.mkdtempSync(path.join(os.tmpdir(), 'layerlab-sim-'));
+  if (!opts.inPlace) fs.cpSync(path.dirname(scriptPath), work, { recursive: true, preserveTimestamps: true });
+  process.on('exit', () => {
+    if (!opts.inPlace) fs.rmSync(work, { recursive: true, force: true });
+  });
   const engine = createEngine({ seed: 42 });
   preloadOracleBase(engine);
   const ws = nodeWorkspace(work);

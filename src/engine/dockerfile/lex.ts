@@ -85,7 +85,21 @@ function process(input: string, env: EnvMap, opts: LexOptions): { text: string }
     } else if (ch === '"') {
       cur += doubleQuoted(sc, env, opts);
     } else if (ch === '$') {
-      cur += dollar(sc, env, opts);
+      const value = dollar(sc, env, opts);
+      if (opts.raw || !/\s/.test(value)) cur += value;
+      else {
+        // Docker splits words after substitution: an unquoted value with spaces becomes several words
+        const parts = value.split(/[ \t\n]/);
+        cur += parts[0];
+        for (const part of parts.slice(1)) {
+          flush();
+          if (part !== '') {
+            cur = part;
+            inWord = true;
+          }
+        }
+        inWord = cur !== '';
+      }
     } else {
       cur += sc.next();
     }
