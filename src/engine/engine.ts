@@ -71,6 +71,8 @@ export class Engine {
   readonly registries = new Map<string, Registry>();
   /** Registries the CLI is logged in to (`docker login`). */
   readonly logins = new Set<string>();
+  /** Simulated network speed for pushes and pulls (default 100 Mbit/s); lessons change it to show why size matters. */
+  linkBytesPerSecond = 12_500_000;
   /** The daemon's memory of where each layer was pushed or pulled (`host|repo`), which makes cross-repo mounts possible. */
   readonly layerRepos = new Map<string, Set<string>>();
   readonly clock: Clock;

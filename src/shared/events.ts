@@ -58,8 +58,19 @@ export type EngineEvent =
   | { type: 'volume.created'; name: string }
   | { type: 'volume.removed'; name: string }
   | { type: 'push.layer'; repository: string; diffId: string; status: 'Pushed' | 'Layer already exists' | 'Mounted from'; from?: string; size: number }
-  | { type: 'push.done'; repository: string; tag: string; digest: string }
+  | { type: 'push.done'; repository: string; tag: string; digest: string; transfer: TransferTotals }
   | { type: 'pull.layer'; repository: string; digest: string; status: 'Pull complete' | 'Already exists'; size: number }
-  | { type: 'pull.done'; reference: string; digest: string; imageId: string };
+  | { type: 'pull.done'; reference: string; digest: string; imageId: string; transfer: TransferTotals };
+
+/** What a push or pull moved and what reusing layers saved, at the engine's simulated link speed. */
+export interface TransferTotals {
+  /** Compressed bytes sent or received. */
+  bytesMoved: number;
+  /** Compressed bytes not sent because the registry (or the local store) already had them. */
+  bytesSaved: number;
+  /** Seconds `bytesMoved` takes at `linkBytesPerSecond`. */
+  seconds: number;
+  linkBytesPerSecond: number;
+}
 
 export type EngineEventType = EngineEvent['type'];

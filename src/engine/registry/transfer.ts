@@ -3,6 +3,7 @@
  * registry, with the daemon's per-layer statuses: Pushed, Layer already
  * exists, Mounted from <repo>; Already exists, Pull complete.
  */
+import type { TransferTotals } from '../../shared/events.js';
 import type { Engine } from '../engine.js';
 import { DockerError } from '../errors.js';
 import { digestOf } from '../hash.js';
@@ -14,6 +15,10 @@ import type { Registry, StoredManifest } from './registry.js';
 const short = (d: string) => d.replace(/^sha256:/, '').slice(0, 12);
 /** The daemon uploads at most this many layers at once; the rest print `Waiting`. */
 const MAX_CONCURRENT_UPLOADS = 5;
+
+function totals(engine: Engine, bytesMoved: number, bytesSaved: number): TransferTotals {
+  return { bytesMoved, bytesSaved, seconds: bytesMoved / engine.linkBytesPerSecond, linkBytesPerSecond: engine.linkBytesPerSecond };
+}
 
 /** The registry a reference names, or Docker's error for an unreachable host. */
 export function registryFor(engine: Engine, r: Reference): Registry {
@@ -55,6 +60,8 @@ function pushOne(engine: Engine, reg: Registry, r: Reference, repoName: string, 
   const distinct = [...new Map(top.map((l) => [l.diffId, l])).values()];
   for (const l of distinct.slice(MAX_CONCURRENT_UPLOADS)) out(`${short(l.diffId)}: Waiting`);
   const known = engine.layerRepos;
+  let moved = 0;
+  let saved = 0;
   for (const l of distinct) {
     const blob = blobDigest(l);
     const size = compressedSize(l);
@@ -70,6 +77,8 @@ function pushOne(engine: Engine, reg: Registry, r: Reference, repoName: string, 
       } else status = 'Pushed';
     }
     out(`${short(l.diffId)}: ${status}${from ? ` ${from}` : ''}`);
+    if (status === 'Pushed') moved += size;
+    else saved += size;
     reg.blobs.set(blob, { size, layer: l });
     repo.blobs.add(blob);
     seen.add(`${reg.host}|${path}`);
@@ -87,7 +96,7 @@ function pushOne(engine: Engine, reg: Registry, r: Reference, repoName: string, 
   const rd = `${repoName}@${digest}`;
   if (!img.repoDigests.includes(rd)) img.repoDigests.push(rd);
   out(`${tag}: digest: ${digest} size: ${json.length}`);
-  engine.emit({ type: 'push.done', repository: repoName, tag, digest });
+  engine.emit({ type: 'push.done', repository: repoName, tag, digest, transfer: totals(engine, moved, saved) });
 }
 
 /** Pulls a reference; prints docker's progress; returns the local image. */
@@ -108,12 +117,18 @@ export function pullImage(engine: Engine, refText: string, out: (line: string) =
   const existing = engine.store.images.get(m.configDigest);
   const tagKey = r.tag ? `${repoName}:${r.tag}` : undefined;
   const upToDate = existing && (tagKey ? engine.store.tags.get(tagKey) === existing.id : existing.repoDigests.includes(`${repoName}@${m.digest}`));
+  let moved = 0;
+  let saved = 0;
   if (!upToDate) {
     const missing: ManifestLayer[] = [];
     for (const l of m.layers) {
-      if (engine.store.layers.has(l.diffId)) out(`${short(l.digest)}: Already exists`);
-      else if (!missing.some((x) => x.digest === l.digest)) missing.push(l);
+      if (engine.store.layers.has(l.diffId)) {
+        out(`${short(l.digest)}: Already exists`);
+        saved += l.size;
+        engine.emit({ type: 'pull.layer', repository: repoName, digest: l.digest, status: 'Already exists', size: l.size });
+      } else if (!missing.some((x) => x.digest === l.digest)) missing.push(l);
     }
+    moved = missing.reduce((n, l) => n + l.size, 0);
     for (const l of missing) out(`${short(l.digest)}: Pulling fs layer`);
     for (const l of missing) {
       out(`${short(l.digest)}: Verifying Checksum`);
@@ -137,6 +152,6 @@ export function pullImage(engine: Engine, refText: string, out: (line: string) =
   }
   out(`Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${refShown}`);
   out(r.domain === 'docker.io' ? `docker.io/${r.path}${r.digest ? '@' + r.digest : ':' + r.tag}` : refShown);
-  engine.emit({ type: 'pull.done', reference: refShown, digest: m.digest, imageId: img.id });
+  engine.emit({ type: 'pull.done', reference: refShown, digest: m.digest, imageId: img.id, transfer: totals(engine, moved, saved) });
   return img;
 }
