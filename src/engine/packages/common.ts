@@ -89,7 +89,8 @@ export function writePayload(fs: Fs, p: PackagePayload): string[] {
   }
   const remaining = p.size - listed;
   if (remaining > 0) {
-    const name = p.id.slice(p.id.indexOf(':') + 1).split('@')[0]!.replace(/\//g, '_');
+    const bare = p.id.slice(p.id.indexOf(':') + 1);
+    const name = bare.slice(0, bare.lastIndexOf('@') > 0 ? bare.lastIndexOf('@') : undefined).replace(/\//g, '_');
     const path = `${p.rest ?? '/usr/share/doc/' + name}/.${name}.layerlab-rest`;
     writeBlob(fs, path, remaining, `${p.id}:rest`, 0o644, p.mtime);
     written.push(path);

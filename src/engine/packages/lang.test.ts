@@ -202,3 +202,14 @@ describe('pip output order', () => {
     expect(r.stdout).toContain('Installing collected packages: MarkupSafe, Werkzeug, Jinja2, itsdangerous, click, blinker, flask\n');
   });
 });
+
+describe('npm ci and the lockfile', () => {
+  it('fails when package.json asks for something the lockfile lacks', () => {
+    const fs = container(nodeImage);
+    run(fs, 'npm install --omit=dev', { cwd: '/app' });
+    writeText(fs, '/app/package.json', JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { express: '^5.0.0', lodash: '^4.17.0' } }));
+    const r = run(fs, 'npm ci', { cwd: '/app' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('npm error Missing: lodash@^4.17.0 from lock file\n');
+  });
+});

@@ -54,14 +54,14 @@ function pickVersion(io: CommandIO, name: string, range: string): string | undef
 /** Places roots and their dependencies as npm's hoisting does: top level when free, else nested. */
 function layout(io: CommandIO, roots: [string, string, boolean][]): Placed[] | string {
   const placed = new Map<string, Placed>();
-  const queue: { parent: string; name: string; version: string; dev: boolean }[] = [];
-  for (const [name, range, dev] of roots) {
+  const queue: { parent: string; name: string; version: string }[] = [];
+  for (const [name, range] of roots) {
     const version = pickVersion(io, name, range);
     if (!version) return name;
-    queue.push({ parent: '', name, version, dev });
+    queue.push({ parent: '', name, version });
   }
   while (queue.length) {
-    const { parent, name, version, dev } = queue.shift()!;
+    const { parent, name, version } = queue.shift()!;
     // walk up from the parent: reuse a visible copy, else take the highest free slot
     let dir = parent;
     let target: string | undefined;
@@ -70,7 +70,6 @@ function layout(io: CommandIO, roots: [string, string, boolean][]): Placed[] | s
       const got = placed.get(p);
       if (got) {
         if (got.version === version) {
-          if (!dev) got.dev = false;
           target = undefined;
           break;
         }
@@ -83,11 +82,34 @@ function layout(io: CommandIO, roots: [string, string, boolean][]): Placed[] | s
       dir = i >= 0 ? dir.slice(0, i) : '';
     }
     if (!target || placed.has(target)) continue;
-    placed.set(target, { path: target, name, version, dev });
+    placed.set(target, { path: target, name, version, dev: false });
     const v = CATALOG[name]!.versions[version]!;
-    for (const [d, dv] of Object.entries({ ...v.deps, ...v.optionalDeps })) if (CATALOG[d]?.versions[dv]) queue.push({ parent: target, name: d, version: dv, dev });
+    for (const [d, dv] of Object.entries({ ...v.deps, ...v.optionalDeps })) if (CATALOG[d]?.versions[dv]) queue.push({ parent: target, name: d, version: dv });
   }
-  return [...placed.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const list = [...placed.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  markDev(list, roots.filter((r) => !r[2]).map((r) => r[0]));
+  return list;
+}
+
+/** A package is dev-only when no production root reaches it through Node's resolution. */
+function markDev(placed: Placed[], prodRoots: string[]): void {
+  const byPath = new Map(placed.map((p) => [p.path, p]));
+  const find = (from: string, dep: string): Placed | undefined => {
+    for (let dir = from; ; ) {
+      const hit = byPath.get(`${dir ? dir + '/' : ''}node_modules/${dep}`);
+      if (hit || !dir) return hit;
+      const i = dir.lastIndexOf('/node_modules/');
+      dir = i >= 0 ? dir.slice(0, i) : '';
+    }
+  };
+  for (const p of placed) p.dev = true;
+  const visit = (p: Placed | undefined) => {
+    if (!p || !p.dev) return;
+    p.dev = false;
+    const v = CATALOG[p.name]?.versions[p.version];
+    for (const d of Object.keys({ ...v?.deps, ...v?.optionalDeps })) visit(find(p.path, d));
+  };
+  for (const r of prodRoots) visit(byPath.get(`node_modules/${r}`));
 }
 
 function writeModules(io: CommandIO, root: string, pkgs: Placed[], cache: boolean): void {
@@ -160,6 +182,36 @@ const CI_USAGE = [
   'Run "npm help ci" for more info',
 ];
 
+/** `npm ci`: exactly the lockfile's tree, after checking it matches package.json as npm does. */
+function fromLock(io: CommandIO, root: string, pj: Record<string, any>, omitDev: boolean): Placed[] | undefined {
+  const text = readText(io.fs, `${root}/npm-shrinkwrap.json`) ?? readText(io.fs, `${root}/package-lock.json`)!;
+  let lock: { packages?: Record<string, { version?: string; dev?: boolean }> };
+  try {
+    lock = JSON.parse(text);
+  } catch {
+    npmError(io, ['code EJSONPARSE', `path ${root}/package-lock.json`, 'JSON.parse Failed to parse json']);
+    return undefined;
+  }
+  const entries = lock.packages ?? {};
+  const wanted = { ...(pj.dependencies ?? {}), ...(pj.devDependencies ?? {}) } as Record<string, string>;
+  const missing = Object.entries(wanted).filter(([n, r]) => !entries[`node_modules/${n}`]?.version || !satisfies(entries[`node_modules/${n}`]!.version!, r));
+  if (missing.length) {
+    npmError(io, [
+      'code EUSAGE',
+      '',
+      '`npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.',
+      '',
+      ...missing.map(([n, r]) => (entries[`node_modules/${n}`] ? `Invalid: lock file's ${n}@${entries[`node_modules/${n}`]!.version} does not satisfy ${n}@${r}` : `Missing: ${n}@${r} from lock file`)),
+      '',
+      ...CI_USAGE.slice(6),
+    ]);
+    return undefined;
+  }
+  return Object.entries(entries)
+    .filter(([path, e]) => path.includes('node_modules/') && e.version)
+    .map(([path, e]) => ({ path, name: path.slice(path.lastIndexOf('node_modules/') + 13), version: e.version!, dev: !!e.dev }));
+}
+
 function readPackageJson(io: CommandIO): Record<string, any> | undefined {
   const text = readText(io.fs, `${io.cwd === '/' ? '' : io.cwd}/package.json`);
   if (text === undefined) return undefined;
@@ -196,22 +248,25 @@ function install(io: CommandIO, args: string[], ci: boolean): number {
   }
   const roots: [string, string, boolean][] = [
     ...Object.entries((pj.dependencies ?? {}) as Record<string, string>).map(([n, r]): [string, string, boolean] => [n, r, false]),
-    ...(omitDev ? [] : Object.entries((pj.devDependencies ?? {}) as Record<string, string>).map(([n, r]): [string, string, boolean] => [n, r, true])),
+    ...Object.entries((pj.devDependencies ?? {}) as Record<string, string>).map(([n, r]): [string, string, boolean] => [n, r, true]),
   ];
-  const placed = layout(io, roots);
+  const placed = ci ? fromLock(io, root, pj, omitDev) : layout(io, roots);
+  if (placed === undefined) return 1;
   if (typeof placed === 'string') {
     npmError(io, ['code E404', `404 Not Found - GET https://registry.npmjs.org/${placed} - Not found`, '404', `404  '${placed}@*' is not in this registry.`]);
     return 1;
   }
   if (ci) removeIfExists(io.fs, `${root}/node_modules`);
-  writeModules(io, root, placed, cache);
+  // the lockfile always covers the whole tree; --omit=dev only keeps dev packages off the disk
+  const onDisk = omitDev ? placed.filter((p) => !p.dev) : placed;
+  writeModules(io, root, onDisk, cache);
   const lock = lockfile(pj, placed);
   writeText(io.fs, `${root}/node_modules/.package-lock.json`, lock, 0o644, io.now());
   if (!ci) {
     writeText(io.fs, `${root}/package-lock.json`, lock, 0o644, io.now());
     if (names.length) writeText(io.fs, `${root}/package.json`, JSON.stringify(pj, null, 2) + '\n', 0o644, io.now());
   }
-  io.stdout(`\nadded ${placed.length} packages, and audited ${placed.length + 1} packages in 3s\n\nfound 0 vulnerabilities\n`);
+  io.stdout(`\nadded ${onDisk.length} packages, and audited ${onDisk.length + 1} packages in 3s\n\nfound 0 vulnerabilities\n`);
   return 0;
 }
 
