@@ -13,7 +13,7 @@ import { inStream, type FdTable, type Machine, type OutStream, type Stream } fro
 import { applyRedirs, RedirError, type FileSink } from './redirect.js';
 import { runSimple, syntaxMessage } from './simple.js';
 import type { CommandIO, ShellFlavor } from './types.js';
-import { homeOf } from './users.js';
+import { homeOf } from '../fs/accounts.js';
 
 /** The process-wide context a shell runs in (fixed for its lifetime; subshells share it). */
 export type ProcessBase = Omit<CommandIO, 'stdout' | 'stderr' | 'stdin' | 'env' | 'cwd'>;

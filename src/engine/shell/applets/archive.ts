@@ -8,7 +8,7 @@ import { readTar } from '../../fs/tar.js';
 import { dirname, normalize } from '../../fs/path.js';
 import type { Command, CommandIO } from '../types.js';
 import { abs, errText, readBytes } from '../files.js';
-import { groupName, userName } from '../users.js';
+import { groupName, userName } from '../../fs/accounts.js';
 import { modeString, parseArgs, strftime } from './util.js';
 
 function octal(n: number, width: number): string {

@@ -8,7 +8,7 @@ import type { Command, CommandIO } from '../types.js';
 import { abs, errText, readDir } from '../files.js';
 import { matchPattern } from '../glob.js';
 import { shellIO } from '../process.js';
-import { findGroup, findUser } from '../users.js';
+import { findGroup, findUser } from '../../fs/accounts.js';
 import { blocksOf } from './ls.js';
 
 interface Visit {

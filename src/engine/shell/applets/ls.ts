@@ -7,7 +7,7 @@ import { normalize } from '../../fs/path.js';
 import type { Stat } from '../../fs/types.js';
 import type { Command, CommandIO } from '../types.js';
 import { abs, canExecute, errText, readDir, statPath } from '../files.js';
-import { groupEntries, passwdEntries } from '../users.js';
+import { groupEntries, passwdEntries } from '../../fs/accounts.js';
 import { humanSize, lsDate, modeString, parseArgs, type ParsedArgs } from './util.js';
 
 interface Item {

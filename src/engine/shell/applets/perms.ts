@@ -5,7 +5,7 @@
 import { normalize } from '../../fs/path.js';
 import type { Command, CommandIO } from '../types.js';
 import { abs, errText } from '../files.js';
-import { findGroup, findUser } from '../users.js';
+import { findGroup, findUser } from '../../fs/accounts.js';
 import { parseArgs } from './util.js';
 
 /**

@@ -5,7 +5,7 @@
 import type { Stat } from '../../fs/types.js';
 import type { Command, CommandIO } from '../types.js';
 import { abs, statPath } from '../files.js';
-import { groupName, userName } from '../users.js';
+import { groupName, userName } from '../../fs/accounts.js';
 import { blocksOf, pseudoInode } from './ls.js';
 import { modeString, parseArgs, strftime } from './util.js';
 

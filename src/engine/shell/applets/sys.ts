@@ -7,7 +7,7 @@ import { normalize } from '../../fs/path.js';
 import type { Command, CommandIO } from '../types.js';
 import { abs, canExecute } from '../files.js';
 import { shellIO } from '../process.js';
-import { findUser, groupEntries, groupName, userName } from '../users.js';
+import { findUser, groupEntries, groupName, userName } from '../../fs/accounts.js';
 import { blocksOf } from './ls.js';
 import { dateString, humanSize, parseArgs, strftime } from './util.js';
 

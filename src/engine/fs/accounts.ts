@@ -4,7 +4,7 @@
  * name exactly what the image defines.
  */
 import { fromUtf8 } from '../hash.js';
-import type { Fs } from '../fs/types.js';
+import type { Fs } from './types.js';
 
 export interface PasswdEntry {
   name: string;
