@@ -128,3 +128,18 @@ describe('apt-get quiet levels', () => {
     expect(fs.stat('/usr/bin/curl')).not.toBeNull();
   });
 });
+
+describe('Debian Python from apt', () => {
+  it('pip3 refuses to install system-wide (PEP 668), a venv from python3-venv works', () => {
+    const fs = container(debianImage());
+    expect(run(fs, 'apt-get update && apt-get install -y --no-install-recommends python3-pip').code).toBe(0);
+    const r = run(fs, 'pip3 install flask');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: externally-managed-environment');
+    const noVenv = run(fs, 'python3 -m venv /opt/venv');
+    expect(noVenv.code).toBe(1);
+    expect(noVenv.stdout).toContain('apt install python3.11-venv');
+    expect(run(fs, 'apt-get install -y python3-venv && python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir flask').code).toBe(0);
+    expect(fs.stat('/opt/venv/lib/python3.11/site-packages/flask-3.1.0.dist-info')).not.toBeNull();
+  });
+});

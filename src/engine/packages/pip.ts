@@ -241,7 +241,8 @@ function venv(io: CommandIO, pythonPath: string, dir: string): number {
   if (!base) return 127;
   const root = normalize(dir, io.cwd);
   const debianPython = base.executable.startsWith('/usr/bin/') && io.fs.stat('/var/lib/dpkg/status');
-  if (debianPython && !io.fs.stat(`${base.stdlib}/ensurepip`) && !readText(io.fs, '/var/lib/dpkg/status')?.includes(`Package: python${base.version}-venv\n`)) {
+  // Debian moves ensurepip into python3.X-venv; without it venv creation fails
+  if (debianPython && !io.fs.stat(`${base.stdlib}/ensurepip`)) {
     io.stdout(`The virtual environment was not created successfully because ensurepip is not\navailable.  On Debian/Ubuntu systems, you need to install the python3-venv\npackage using the following command.\n\n    apt install python${base.version}-venv\n\nYou may need to use sudo with that command.  After installing the python3-venv\npackage, recreate your virtual environment.\n\nFailing command: ${root}/bin/python${base.version}\n\n`);
     return 1;
   }

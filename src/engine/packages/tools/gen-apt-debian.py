@@ -50,6 +50,8 @@ ALTERNATIVES = {
 }
 PREFERRED = {'awk': 'mawk', 'debconf-2.0': 'debconf', 'c-compiler': 'gcc', 'libc-dev': 'libc6-dev'}
 MAX_FILES = 14
+# Small files other programs look for: PEP 668's marker, venv support, pip's own entry points.
+KEEP = re.compile(r'/EXTERNALLY-MANAGED$|/ensurepip/__init__\.py$|/venv/__init__\.py$|/dist-packages/pip/__init__\.py$')
 
 
 def parse_index(text):
@@ -245,7 +247,7 @@ def notable(n, files, size):
     links = [f for f in files if isinstance(f[1], str) and binre.search(f[0])]
     regular = [f for f in files if not isinstance(f[1], str)]
     exes = [f for f in regular if f[2] & 0o111 and binre.search(f[0])]
-    copyright_ = [f for f in regular if f[0] == f'/usr/share/doc/{n}/copyright']
+    copyright_ = [f for f in regular if f[0] == f'/usr/share/doc/{n}/copyright' or KEEP.search(f[0])]
     biggest = sorted(regular, key=lambda f: -f[1])
     chosen, seen_paths = [], set()
     for f in exes[:MAX_FILES] + copyright_ + biggest:
