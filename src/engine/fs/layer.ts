@@ -65,6 +65,7 @@ export class Layer {
     if (!this._children) {
       const idx = new Map<string, string[]>();
       for (const p of this.entries.keys()) {
+        if (p === '/') continue;
         const i = p.lastIndexOf('/');
         const parent = i <= 0 ? '/' : p.slice(0, i);
         let list = idx.get(parent);

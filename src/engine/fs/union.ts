@@ -259,6 +259,15 @@ export class UnionFs implements Fs {
     }
   }
 
+  /** Resolves a path to create: the last component is not followed (a dangling symlink there is EEXIST). */
+  private resolveNew(path: string): { path: string; entry: RealEntry | null } {
+    const r = this.resolve(path, false);
+    const parent = this.lookup(dirname(r.path));
+    if (!parent) throw new FsError('ENOENT', path);
+    if (parent.type !== 'dir') throw new FsError('ENOTDIR', path);
+    return r;
+  }
+
   private resolveParent(path: string): { path: string; entry: RealEntry | null } {
     const r = this.resolve(path, true);
     const parent = this.lookup(dirname(r.path));
@@ -355,7 +364,7 @@ export class UnionFs implements Fs {
       });
     };
     if (!opts.parents) {
-      const r = this.resolveParent(path);
+      const r = this.resolveNew(path);
       if (r.entry) throw new FsError('EEXIST', path);
       mk(r.path);
       return;
@@ -363,7 +372,10 @@ export class UnionFs implements Fs {
     const comps = normalize(path).split('/').filter(Boolean);
     let cur = '/';
     for (const c of comps) {
-      const r = this.resolve(cur === '/' ? '/' + c : cur + '/' + c, true);
+      const here = cur === '/' ? '/' + c : cur + '/' + c;
+      const r = this.resolve(here, true);
+      // a dangling symlink in the way: mkdir(2) on it fails, it does not create the target
+      if (!r.entry && this.lookup(here)) throw new FsError('EEXIST', path);
       if (!r.entry) mk(r.path);
       else if (r.entry.type !== 'dir') throw new FsError(c === comps[comps.length - 1] ? 'EEXIST' : 'ENOTDIR', path);
       cur = r.path;
@@ -387,7 +399,8 @@ export class UnionFs implements Fs {
     this.writable();
     const src = this.resolve(from, false);
     if (!src.entry) throw new FsError('ENOENT', from);
-    const dst = this.resolveParent(to);
+    // rename(2) replaces a symlink at the destination, it does not follow it
+    const dst = this.resolveNew(to);
     if (src.path === dst.path) return;
     if (isWithin(dst.path, src.path)) throw new FsError('EINVAL', to);
     if (dst.entry?.type === 'dir') {
@@ -403,7 +416,7 @@ export class UnionFs implements Fs {
 
   symlink(target: string, path: string, opts: CreateOptions = {}): void {
     this.writable();
-    const r = this.resolveParent(normalize(path));
+    const r = this.resolveNew(normalize(path));
     if (r.entry) throw new FsError('EEXIST', path);
     this.checkDirWrite(dirname(r.path), path);
     this.place(r.path, {
@@ -421,7 +434,7 @@ export class UnionFs implements Fs {
     const src = this.resolve(existing, false);
     if (!src.entry) throw new FsError('ENOENT', existing);
     if (src.entry.type === 'dir') throw new FsError('EISDIR', existing);
-    const r = this.resolveParent(path);
+    const r = this.resolveNew(path);
     if (r.entry) throw new FsError('EEXIST', path);
     this.checkDirWrite(dirname(r.path), path);
     // both names must live in the same layer: copy the file up first, as overlayfs does
@@ -436,7 +449,8 @@ export class UnionFs implements Fs {
     if (this.cred.uid !== 0 && r.entry.uid !== this.cred.uid) throw new FsError('EACCES', path);
     const up = this.upper.get(r.path);
     // keep an opaque flag and a hardlink's identity when changing metadata
-    const base = up && up.type !== 'whiteout' ? up : r.entry;
+    // an entry copied up from below is never opaque: that would hide the lower layers' children
+    const base = up && up.type !== 'whiteout' ? up : r.entry.type === 'dir' ? { ...r.entry, opaque: false } : r.entry;
     const next = change(base.type === 'hardlink' ? r.entry : base);
     this.copyUpParents(r.path);
     this.setUpper(r.path, next);
