@@ -293,7 +293,7 @@ const arbRawEntry: fc.Arbitrary<RawEntry> = fc.oneof(
 const arbLayer: fc.Arbitrary<Layer> = fc.array(fc.tuple(arbPath, arbRawEntry), { maxLength: 6 }).map((raw) => {
   const m = new Map<string, Entry>();
   for (const [p, r] of raw) {
-    // drop what a later entry made impossible: entries below a non-directory
+    // the later entry wins: its ancestors become directories, and a non-directory drops what was below it
     for (const a of ancestors(p)) {
       const e = m.get(a);
       if (e && e.type !== 'dir') m.delete(a);
@@ -324,60 +324,13 @@ function tryApply(f: () => void): Outcome {
   }
 }
 
-/**
- * True when the op names an existing symlink as the entry to create or replace.
- * UnionFs follows that symlink (union.ts mkdir, symlink, rename's destination)
- * where POSIX acts on the link itself; the `it.fails` tests below pin that bug
- * down, so the model comparison leaves these ops out until it is fixed.
- */
-function hitsKnownSymlinkBug(m: Model, o: Op): boolean {
-  const lstat = (p: string) => tryModel(() => modelResolve(m, p, false).entry);
-  const dangling = (p: string) => lstat(p)?.type === 'symlink' && tryModel(() => modelResolve(m, p, true).entry) === null;
-  if (o.op === 'mkdirP') {
-    let prefix = '';
-    return normalize(o.path).split('/').filter(Boolean).some((c) => dangling((prefix += '/' + c)));
-  }
-  if (o.op === 'symlink') return dangling(o.path);
-  if (o.op === 'rename') return lstat(o.to)?.type === 'symlink';
-  return false;
-}
-
-function tryModel<T>(f: () => T): T | null {
-  try {
-    return f();
-  } catch {
-    return null;
-  }
-}
-
-/**
- * True when chmod would change a directory that is opaque in a lower layer and
- * not yet copied up: UnionFs copies the opaque flag up with it (union.ts
- * modify), which hides the children that lower layer itself holds. Also true
- * for chmod of `/`: a layer holding `/` lists '' as a child of `/`
- * (layer.ts children). Both are pinned by `it.fails` tests and left out of the
- * model comparison until fixed.
- */
-function hitsKnownChmodBug(u: UnionFs, o: Op): boolean {
-  if (o.op !== 'chmod') return false;
-  const r = tryModel(() => u.resolve(o.path, true));
-  if (!r?.entry) return false;
-  if (r.path === '/') return true;
-  return r.entry.type === 'dir' && !!r.entry.opaque && !u.diff().entries.has(r.path);
-}
-
 /** Runs the ops on both, checking each one succeeds or fails on both alike. */
 function runBoth(u: UnionFs, m: Model, ops: readonly Op[]): void {
   ops.forEach((o, i) => {
-    if (hitsKnownSymlinkBug(m, o) || hitsKnownChmodBug(u, o)) return;
     const got = tryApply(() => unionApply(u, o));
     const want = tryApply(() => modelApply(m, o));
     expect(got.ok, `op #${i} ${JSON.stringify(o)}: union ${got.ok ? 'succeeded' : `failed (${got.error})`}, model ${want.ok ? 'succeeded' : `failed (${want.error})`}`).toBe(want.ok);
   });
-}
-
-function tree(u: UnionFs): Visible {
-  return describeUnion(u);
 }
 
 // ---- properties --------------------------------------------------------------
@@ -388,7 +341,7 @@ describe('UnionFs against a map of paths', () => {
       fc.property(arbLowers, (lower) => {
         const u = new UnionFs(lower);
         const m = modelOfLayers(lower);
-        expect(tree(u)).toEqual(describeModel(m));
+        expect(describeUnion(u)).toEqual(describeModel(m));
         expectSameListings(u, m);
       }),
       { seed: SEED, numRuns: 300 },
@@ -401,7 +354,7 @@ describe('UnionFs against a map of paths', () => {
         const u = new UnionFs(lower);
         const m = modelOfLayers(lower);
         runBoth(u, m, ops);
-        expect(tree(u)).toEqual(describeModel(m));
+        expect(describeUnion(u)).toEqual(describeModel(m));
         expectSameListings(u, m);
       }),
       { seed: SEED, numRuns: 400 },
@@ -416,14 +369,14 @@ describe('UnionFs against a map of paths', () => {
         for (const ops of rounds) {
           const u = new UnionFs(layers);
           runBoth(u, m, ops);
-          const before = tree(u);
+          const before = describeUnion(u);
           const diff = u.diff();
           layers = [...layers, diff];
           const stacked = new UnionFs(layers);
-          expect(tree(stacked)).toEqual(before);
-          expect(tree(stacked)).toEqual(describeModel(m));
+          expect(describeUnion(stacked)).toEqual(before);
+          expect(describeUnion(stacked)).toEqual(describeModel(m));
           // the same diff given back as the writable layer (a restarted container)
-          expect(tree(new UnionFs(layers.slice(0, -1), {}, diff))).toEqual(before);
+          expect(describeUnion(new UnionFs(layers.slice(0, -1), {}, diff))).toEqual(before);
           // and the model alone, fed the diff, agrees: whiteouts and opaque dirs mean what they say
           const replay = modelOfLayers(layers);
           expect(describeModel(replay)).toEqual(before);
@@ -580,47 +533,43 @@ describe('diff IDs and sizes', () => {
 });
 
 /*
- * Known bugs, pinned as failing tests (`it.fails` passes while the bug is
- * there). When one is fixed, its test starts failing: turn it into `it(...)`
- * and drop the matching skip in hitsKnownSymlinkBug / hitsKnownChmodBug.
+ * Regressions found by the model comparison above (fixed in 8692a47): creating
+ * over a symlink acts on the link as POSIX does, and copy-ups never carry a
+ * lower layer's opaque flag or list '' under /.
  */
-describe('UnionFs known bugs', () => {
+describe('UnionFs regressions', () => {
   const danglingLink = () => {
     const u = new UnionFs([new Layer([['/tmp', dirEntry(0o1777)]])]);
     u.symlink('/nowhere', '/tmp/l');
     return u;
   };
 
-  // union.ts mkdir: resolveParent()/resolve(..., true) follow the last component
-  it.fails('mkdir over a dangling symlink fails with EEXIST and creates nothing', () => {
+  it('mkdir over a dangling symlink fails with EEXIST and creates nothing', () => {
     const u = danglingLink();
     expect(() => u.mkdir('/tmp/l')).toThrow('File exists');
     expect(u.stat('/nowhere')).toBeNull();
   });
 
-  it.fails('mkdir -p through a dangling symlink fails and creates nothing', () => {
+  it('mkdir -p through a dangling symlink fails and creates nothing', () => {
     const u = danglingLink();
     expect(() => u.mkdir('/tmp/l/x', { parents: true })).toThrow();
     expect(u.stat('/nowhere')).toBeNull();
   });
 
-  // union.ts symlink: resolveParent(normalize(path)) follows the existing link
-  it.fails('symlink over a dangling symlink fails with EEXIST and leaves the target alone', () => {
+  it('symlink over a dangling symlink fails with EEXIST and leaves the target alone', () => {
     const u = danglingLink();
     expect(() => u.symlink('foo', '/tmp/l')).toThrow('File exists');
     expect(u.stat('/nowhere', false)).toBeNull();
   });
 
-  // union.ts link: resolveParent(path) follows the existing link
-  it.fails('link over a dangling symlink fails with EEXIST and leaves the target alone', () => {
+  it('link over a dangling symlink fails with EEXIST and leaves the target alone', () => {
     const u = danglingLink();
     u.writeFile('/tmp/f', 'x');
     expect(() => u.link('/tmp/f', '/tmp/l')).toThrow('File exists');
     expect(u.stat('/nowhere', false)).toBeNull();
   });
 
-  // union.ts rename: resolveParent(to) follows a destination symlink
-  it.fails('rename onto a symlink replaces the link itself, as rename(2) does', () => {
+  it('rename onto a symlink replaces the link itself, as rename(2) does', () => {
     const u = danglingLink();
     u.writeFile('/tmp/f', 'hi');
     u.rename('/tmp/f', '/tmp/l');
@@ -628,23 +577,21 @@ describe('UnionFs known bugs', () => {
     expect(u.stat('/nowhere', false)).toBeNull();
   });
 
-  it.fails('rename of a directory onto a symlink fails with ENOTDIR', () => {
+  it('rename of a directory onto a symlink fails with ENOTDIR', () => {
     const u = danglingLink();
     u.mkdir('/tmp/d');
     expect(() => u.rename('/tmp/d', '/tmp/l')).toThrow('Not a directory');
     expect(u.stat('/tmp/d')?.type).toBe('dir');
   });
 
-  // union.ts modify: the lower entry is copied up with its opaque flag
-  it.fails('chmod of a directory that is opaque in a lower layer keeps that layer’s children', () => {
+  it('chmod of a directory that is opaque in a lower layer keeps that layer’s children', () => {
     const lower = new Layer([['/app', dirEntry(0o755, true)], ['/app/new', fileEntry('new')]]);
     const u = new UnionFs([lower]);
     u.chmod('/app', 0o700);
     expect(u.readdir('/app')).toEqual(['new']);
   });
 
-  // layer.ts children: the entry `/` is indexed as the child '' of `/`
-  it.fails('a layer that changed / does not list an empty name in /', () => {
+  it('a layer that changed / does not list an empty name in /', () => {
     const u = new UnionFs([new Layer([['/etc', dirEntry()]])]);
     u.chmod('/', 0o755);
     const stacked = new UnionFs([new Layer([['/etc', dirEntry()]]), u.diff()]);
