@@ -155,8 +155,9 @@ export class Engine {
     for (const [k, v] of this.store.images) e.store.images.set(k, { ...v, repoDigests: [...v.repoDigests] });
     for (const [k, v] of this.store.tags) e.store.tags.set(k, v);
     for (const [k, v] of this.cache.records) e.cache.records.set(k, v);
-    for (const [k, v] of this.containers) e.containers.set(k, v);
-    for (const [k, v] of this.volumes) e.volumes.set(k, v);
+    // records are copied (their layers are immutable and shared), so a fork never changes this engine
+    for (const [k, v] of this.containers) e.containers.set(k, { ...structuredClone({ ...v, upper: undefined }), upper: v.upper });
+    for (const [k, v] of this.volumes) e.volumes.set(k, { ...structuredClone({ ...v, content: undefined }), content: v.content });
     for (const [k, v] of this.transfers) e.transfers.set(k, new Map(v));
     for (const id of this.buildkitLoaded) e.buildkitLoaded.add(id);
     for (const [h, r] of this.registries) e.registries.set(h, r);

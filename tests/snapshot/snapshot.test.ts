@@ -271,7 +271,7 @@ describe('engine snapshot and restore', () => {
 
   // engine.ts fork(): container records are shared by reference, and
   // startContainer/stopContainer replace `state` and `upper` on the record in place.
-  it.fails('a fork is a copy: starting a container on it never changes the original', () => {
+  it('a fork is a copy: starting a container on it never changes the original', () => {
     const orig = busyEngine();
     const before = JSON.stringify(orig.engine.snapshot());
     const fork = orig.engine.fork();

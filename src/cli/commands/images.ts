@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine.js';
 import { DockerError } from '../../engine/errors.js';
 import { familiarName, normalizeTagged, parseReference } from '../../engine/image/reference.js';
 import { removeImage } from '../../engine/image/remove.js';
+import { globToRegExp } from '../../engine/build/context.js';
 import type { ImageRecord } from '../../engine/image/store.js';
 import { goStruct } from '../format/go-value.js';
 import { humanSizeWithPrecision, humanSize, ago } from '../../shared/format/units.js';
@@ -47,7 +48,13 @@ function imageRows(engine: Engine, img: ImageRecord): ImageRow[] {
 function matchReference(row: ImageRow, pattern: string): boolean {
   const colon = pattern.lastIndexOf(':');
   const [repoPat, tagPat] = colon > pattern.lastIndexOf('/') ? [pattern.slice(0, colon), pattern.slice(colon + 1)] : [pattern, undefined];
-  const glob = (p: string) => new RegExp('^' + p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
+  const glob = (p: string) => {
+    try {
+      return globToRegExp(p);
+    } catch {
+      throw new DockerError('Error response from daemon: syntax error in pattern');
+    }
+  };
   if (!glob(repoPat).test(row.repo)) return false;
   return tagPat === undefined || glob(tagPat).test(row.tag);
 }
