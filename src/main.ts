@@ -1,3 +1,4 @@
+import './ui/node-globals.js';
 import { mount } from 'svelte';
 import Preview from './ui/Preview.svelte';
 
