@@ -5,7 +5,14 @@
 import type { Engine } from '../engine/engine.js';
 import { DockerError } from '../engine/errors.js';
 import { build } from './commands/build.js';
-import { commit, create, diff, kill, logs, ps, rm, run, start, stop } from './commands/containers.js';
+import { create, run, start } from './commands/containers.js';
+import { commit, containerPrune, diff, kill, pause, rename, restart, rm, stop, unpause, wait } from './commands/container-control.js';
+import { cp } from './commands/container-cp.js';
+import { exec } from './commands/container-exec.js';
+import { containerInspectCmd } from './commands/container-inspect.js';
+import { port, ps } from './commands/container-list.js';
+import { logs } from './commands/container-logs.js';
+import { stats, top } from './commands/container-stats.js';
 import { history, imagePrune, images, rmi, tag } from './commands/images.js';
 import { imageInspectCmd, inspect } from './commands/inspect.js';
 import { systemDf, builderPrune } from './commands/system.js';
@@ -17,7 +24,7 @@ import type { CliIO, DockerCommand } from './types.js';
 
 /** Every command, by the words that name it (aliases included). */
 export const COMMANDS = new Map<string, DockerCommand>();
-for (const cmd of [build, images, history, tag, rmi, imagePrune, imageInspectCmd, inspect, run, create, start, stop, kill, rm, ps, diff, commit, logs, systemDf, builderPrune, push, pull, login, logout, volumeCreate, volumeLs, volumeInspect, volumeRm, volumePrune]) {
+for (const cmd of [build, images, history, tag, rmi, imagePrune, imageInspectCmd, inspect, run, create, start, stop, kill, rm, ps, diff, commit, logs, restart, pause, unpause, rename, wait, containerPrune, exec, cp, port, top, stats, containerInspectCmd, systemDf, builderPrune, push, pull, login, logout, volumeCreate, volumeLs, volumeInspect, volumeRm, volumePrune]) {
   COMMANDS.set(cmd.spec.name, cmd);
   for (const a of cmd.spec.aliases ?? []) COMMANDS.set(a, cmd);
 }

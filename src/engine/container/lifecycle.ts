@@ -1,25 +1,32 @@
 /**
- * Containers: create (an image plus an empty writable layer), start (run the
- * resolved command through the built-in shell against the union of the
- * image's layers, an init layer and the container's layer), stop, kill,
- * remove, commit, diff.
+ * Containers' lifecycle: create (an image plus an empty writable layer),
+ * start (PID 1 runs through the built-in shell against the container's
+ * filesystem), and the transitions Docker reports: created -> running ->
+ * paused -> running -> exited (code) / restarting -> removing. Every
+ * transition emits `container.state`.
  */
-import { shellFlavorOf } from '../build/steps.js';
 import type { Engine } from '../engine.js';
 import { DockerError } from '../errors.js';
 import { Layer } from '../fs/layer.js';
-import { resolveUser } from '../fs/passwd.js';
-import { UnionFs } from '../fs/union.js';
+import { resolveUser, type ResolvedUser } from '../fs/passwd.js';
+import { emptyContainerConfig, type ContainerConfig } from '../image/types.js';
 import type { ImageRecord } from '../image/store.js';
-import { emptyContainerConfig, type ContainerConfig, type ImageConfigDoc } from '../image/types.js';
-import { runArgv } from '../shell/index.js';
 import { lookupCommand } from '../shell/exec.js';
-import type { ContainerRecord, MountRecord } from './types.js';
-import { MountFs, type Mounted } from '../fs/mount.js';
-import { normalize } from '../fs/path.js';
+import type { EngineEvent } from '../../shared/events.js';
 import { createVolume, removeVolume, volumeUsers } from '../volume/volumes.js';
+import { defaultHostSettings, hostSettings, type HostOptions } from './host-config.js';
+import { parseMounts } from './mounts.js';
+import { checkNetwork, connect, disconnect } from './network.js';
+import { PIDS_PER_EXEC, processEnv, runInContainer } from './process.js';
+import { applyExitPolicy, resetRestartManager } from './restart.js';
+import { openContainer, type ContainerView } from './rootfs.js';
+import { parseSignal, signalReaction, SIGKILL } from './signals.js';
+import type { ContainerRecord, ContainerState, ContainerStatus } from './types.js';
 
-export interface CreateOptions {
+export { parseMounts } from './mounts.js';
+export { commitContainer, containerDiff } from './changes.js';
+
+export interface CreateOptions extends HostOptions {
   name?: string;
   /** Arguments after the image: they replace CMD. */
   cmd?: string[];
@@ -35,8 +42,19 @@ export interface CreateOptions {
   /** `--mount` specs: `type=volume|bind|tmpfs,source=...,target=...[,readonly]`. */
   mounts?: string[];
   readOnly?: boolean;
+  /** `-i`: keep stdin open. */
+  interactive?: boolean;
+  /** `-t`: allocate a pseudo-TTY. */
+  tty?: boolean;
+  /** `-d`: attach nothing (the CLI's default for run attaches stdout and stderr, and stdin with -i). */
+  detach?: boolean;
+  /** `--stop-signal`. */
+  stopSignal?: string;
+  /** `--expose`: ports the container declares without publishing them. */
+  expose?: string[];
+  /** `--label`: merged over the image's labels. */
+  labels?: Record<string, string>;
 }
-
 
 /** ENTRYPOINT and CMD combined as Docker does (run args replace CMD; --entrypoint clears CMD). */
 export function resolveCommand(config: ContainerConfig, opts: Pick<CreateOptions, 'cmd' | 'entrypoint'>): string[] {
@@ -45,46 +63,76 @@ export function resolveCommand(config: ContainerConfig, opts: Pick<CreateOptions
   return [...entrypoint, ...cmd];
 }
 
-/** The init layer the daemon puts between image and container: mount points and /.dockerenv. */
-function initLayer(image: Layer[], hostname: string): Layer {
-  const fs = new UnionFs(image);
-  for (const d of ['/dev', '/proc', '/sys']) if (!fs.stat(d, false)) fs.mkdir(d, { mode: 0o755, mtime: 0 });
-  if (!fs.stat('/etc')) fs.mkdir('/etc', { mode: 0o755, mtime: 0 });
-  fs.writeFile('/etc/hostname', hostname + '\n', { mtime: 0 });
-  fs.writeFile('/etc/hosts', `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\t${hostname}\n`, { mtime: 0 });
-  fs.writeFile('/etc/resolv.conf', 'nameserver 8.8.8.8\n', { mtime: 0 });
-  fs.writeFile('/.dockerenv', '', { mtime: 0, mode: 0o755 });
-  return fs.diff();
+/** Sets a container's state and emits `container.state` (with the state it left as `previous`). */
+export function setState(engine: Engine, c: ContainerRecord, state: ContainerState, withExitCode = state.status === 'exited' || state.status === 'restarting'): void {
+  const previous = c.state.status;
+  c.state = state;
+  // `previous` is proposed for src/shared/events.ts; consumers that do not know it ignore it
+  const ev = { type: 'container.state', containerId: c.id, name: c.name, state: state.status, ...(withExitCode ? { exitCode: state.exitCode } : {}), previous };
+  engine.emit(ev as EngineEvent);
 }
 
-/** Creates a container from an image; validates the name as the daemon does. */
-export function createContainer(engine: Engine, img: ImageRecord, imageRef: string, opts: CreateOptions): ContainerRecord {
-  if (opts.name !== undefined) {
-    if (!/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(opts.name)) throw new DockerError(`Error response from daemon: Invalid container name (${opts.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 125);
-    const clash = engine.findContainer(opts.name);
-    if (clash && clash.name === opts.name.replace(/^\//, '')) {
-      throw new DockerError(`Error response from daemon: Conflict. The container name "/${clash.name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`, 125);
+/** Whether the container has processes (running or frozen). */
+export function isRunning(c: ContainerRecord): boolean {
+  return c.state.status === 'running' || c.state.status === 'paused';
+}
+
+/** A container's name check and conflict message, as the daemon reserves names. */
+export function checkName(engine: Engine, name: string, self?: ContainerRecord): string {
+  if (!/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) throw new DockerError(`Error response from daemon: Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 125);
+  const bare = name.replace(/^\//, '');
+  for (const other of engine.containers.values()) {
+    if (other !== self && other.name === bare) {
+      throw new DockerError(`Error response from daemon: Conflict. The container name "/${bare}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, 125, { kind: 'name-conflict' });
     }
   }
+  return bare;
+}
+
+/** Creates a container from an image; validates name, command and host settings as the daemon does. */
+export function createContainer(engine: Engine, img: ImageRecord, imageRef: string, opts: CreateOptions): ContainerRecord {
+  const name = opts.name !== undefined ? checkName(engine, opts.name) : undefined;
   const base = img.config.config;
   const config: ContainerConfig = { ...emptyContainerConfig(), ...structuredClone(base) };
-  const env = new Map<string, string>();
-  for (const e of [...(base.Env ?? []), ...(opts.env ?? [])]) {
-    const i = e.indexOf('=');
-    env.set(i < 0 ? e : e.slice(0, i), i < 0 ? '' : e.slice(i + 1));
-  }
-  config.Env = [...env].map(([k, v]) => `${k}=${v}`);
+  // the daemon merges: the run's variables first, then the image's that the run did not set
+  const userEnv = opts.env ?? [];
+  const keyOf = (e: string) => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e);
+  const userKeys = new Set(userEnv.map(keyOf));
+  const env = [...userEnv, ...(base.Env ?? []).filter((e) => !userKeys.has(keyOf(e)))];
+  config.Env = env.length > 0 || base.Env ? env : null;
   if (opts.user !== undefined) config.User = opts.user;
-  if (opts.workdir !== undefined) config.WorkingDir = opts.workdir;
+  if (opts.workdir !== undefined) {
+    if (opts.workdir !== '' && !opts.workdir.startsWith('/')) throw new DockerError(`Error response from daemon: the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`, 125);
+    config.WorkingDir = opts.workdir;
+  }
   config.Image = imageRef;
   const argv = resolveCommand(base, opts);
   if (argv.length === 0) throw new DockerError('Error response from daemon: No command specified', 125);
   config.Cmd = opts.cmd && opts.cmd.length ? opts.cmd : opts.entrypoint !== undefined ? null : base.Cmd;
   if (opts.entrypoint !== undefined) config.Entrypoint = opts.entrypoint === '' ? null : [opts.entrypoint];
-  const mounts = parseMounts(opts.volumes ?? [], opts.mounts ?? []);
-  for (const path of Object.keys(base.Volumes ?? {})) {
-    if (!mounts.some((m) => m.destination === path)) mounts.push({ type: 'volume', source: '', destination: path, rw: true, name: '' });
+  config.Tty = opts.tty ?? false;
+  config.OpenStdin = opts.interactive ?? false;
+  config.AttachStdin = !opts.detach && (opts.interactive ?? false);
+  config.StdinOnce = config.AttachStdin;
+  config.AttachStdout = !opts.detach;
+  config.AttachStderr = !opts.detach;
+  if (opts.stopSignal !== undefined) {
+    parseSignal(opts.stopSignal);
+    config.StopSignal = opts.stopSignal;
   }
+  const host = hostSettings(opts);
+  const exposed = { ...(config.ExposedPorts ?? {}) };
+  for (const port of Object.keys(host.portBindings)) exposed[port] = {};
+  for (const e of opts.expose ?? []) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
+  config.Labels = { ...(config.Labels ?? {}), ...(opts.labels ?? {}) };
+  if (Object.keys(exposed).length > 0) config.ExposedPorts = exposed;
+  const mounts = parseMounts(opts.volumes ?? [], opts.mounts ?? []);
+  const volumes = { ...(config.Volumes ?? {}) };
+  for (const m of mounts) if (m.type === 'volume' && !m.name && m.via === 'volume-flag') volumes[m.destination] = {};
+  for (const path of Object.keys(base.Volumes ?? {})) {
+    if (!mounts.some((m) => m.destination === path)) mounts.push({ type: 'volume', source: '', destination: path, rw: true, name: '', via: 'image' });
+  }
+  if (Object.keys(volumes).length > 0) config.Volumes = volumes;
   const id = engine.rng.hex(32);
   config.Hostname = opts.hostname ?? id.slice(0, 12);
   for (const m of mounts) {
@@ -95,7 +143,7 @@ export function createContainer(engine: Engine, img: ImageRecord, imageRef: stri
   }
   const c: ContainerRecord = {
     id,
-    name: opts.name?.replace(/^\//, '') ?? engine.uniqueName(),
+    name: name ?? engine.uniqueName(),
     imageId: img.id,
     imageRef,
     path: argv[0]!,
@@ -108,18 +156,12 @@ export function createContainer(engine: Engine, img: ImageRecord, imageRef: stri
     logs: [],
     mounts,
     readOnly: opts.readOnly ?? false,
+    host,
+    restartCount: 0,
   };
   engine.containers.set(id, c);
   engine.emit({ type: 'container.state', containerId: id, name: c.name, state: 'created' });
   return c;
-}
-
-/** Programs that keep running until stopped, so a container running them stays `Up`. */
-function isLongRunning(argv: string[]): boolean {
-  const prog = argv[0]?.split('/').pop() ?? '';
-  if (prog === 'sleep') return Number.parseFloat(argv[1] ?? '0') >= 5 || argv[1] === 'infinity';
-  if (prog === 'tail' && argv.includes('-f')) return true;
-  return ['nginx', 'httpd', 'redis-server', 'postgres', 'mysqld'].includes(prog);
 }
 
 export interface StartResult {
@@ -128,167 +170,228 @@ export interface StartResult {
   stderr: string;
 }
 
-/** Starts a container: runs its command to completion, or leaves it running when the program serves forever. */
-export function startContainer(engine: Engine, c: ContainerRecord): StartResult {
-  if (c.state.status === 'running') return { exitCode: 0, stdout: '', stderr: '' };
-  const img = engine.store.images.get(c.imageId);
-  const layers = img ? engine.store.layersOf(img) : [];
-  const init = initLayer(layers, c.config.Hostname);
-  const rootFs = new UnionFs([...layers, init], { now: () => engine.now() }, c.upper);
-  const { fs, save } = mountAll(engine, c, rootFs, layers);
-  let user;
+export interface StartOptions {
+  /** The CLI stays attached (`docker run` without -d, `start -a`): stdin is what it sends, then EOF. */
+  attached?: boolean;
+  stdin?: string;
+  /** The restart manager starts it (keeps RestartCount and backoff); the time it does so. */
+  auto?: { at: number };
+}
+
+/** The user a container process runs as; the daemon's wording when it does not exist. */
+function userOf(view: ContainerView, spec: string): ResolvedUser {
   try {
-    user = resolveUser(fs, c.config.User || '0');
+    return resolveUser(view.fs, spec || '0');
   } catch (e) {
-    if (e instanceof DockerError) throw new DockerError(`Error response from daemon: ${e.message}`, 125);
+    if (e instanceof DockerError) throw new DockerError(`Error response from daemon: ${e.message}`, 125, e.details);
     throw e;
   }
+}
+
+function startFailure(engine: Engine, c: ContainerRecord, argv0: string, what: 'not-found' | 'denied'): never {
+  const reason = what === 'not-found' ? 'executable file not found in $PATH' : 'permission denied';
+  const code = what === 'not-found' ? 127 : 126;
+  const error = `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv0}": ${reason}: unknown`;
+  setState(engine, c, { ...c.state, exitCode: code, error }, true);
+  throw new DockerError(`Error response from daemon: ${error}`, code, { kind: what === 'not-found' ? 'exec-not-found' : 'exec-denied' });
+}
+
+/** Host PIDs: containerd-shim children, counted up from a seeded base. */
+function hostPid(engine: Engine): number {
+  return 2000 + engine.rng.int(30000);
+}
+
+/**
+ * Starts a container: runs PID 1 to completion (then the exit and the
+ * restart policy apply), or leaves it running when the program keeps running.
+ * A running container is left as it is; a paused one cannot be started.
+ */
+export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOptions = {}): StartResult {
+  const none = { exitCode: 0, stdout: '', stderr: '' };
+  if (c.state.status === 'paused') throw new DockerError('Error response from daemon: cannot start a paused container, try unpause instead');
+  if (c.state.status === 'running' || (c.state.status === 'restarting' && !opts.auto)) return none;
+  checkNetwork(c);
+  const view = openContainer(engine, c);
+  const user = userOf(view, c.config.User);
+  const env = processEnv(c, user.home);
   const argv = [c.path, ...c.args];
-  c.state = { status: 'running', exitCode: 0, startedAt: engine.now() };
-  engine.emit({ type: 'container.state', containerId: c.id, name: c.name, state: 'running' });
-  if (isLongRunning(argv)) {
-    const pio = processIO(engine, c, fs, user);
-    if (lookupCommand(pio, argv[0]!, pio.env.PATH).kind !== 'found') return failStart(engine, c, argv);
-    return { exitCode: 0, stdout: '', stderr: '' };
+  const cwd = c.config.WorkingDir || '/';
+  const found = lookupCommand({ fs: view.fs, cwd, uid: user.uid, gid: user.gid }, argv[0]!, env.PATH);
+  if (found.kind !== 'found') startFailure(engine, c, argv[0]!, found.kind === 'notfound' ? 'not-found' : 'denied');
+  connect(engine, c);
+  if (!opts.auto) {
+    resetRestartManager(c);
+    c.manuallyStopped = false;
   }
-  const res = runArgv(argv, processIO(engine, c, fs, user), { resolver: engine.resolver });
-  if (res.notFound) return failStart(engine, c, argv);
-  rootFs.readOnly = false;
-  c.upper = rootFs.diff();
-  save();
-  if (res.stdout) c.logs.push({ stream: 'stdout', text: res.stdout, time: engine.now() });
-  if (res.stderr) c.logs.push({ stream: 'stderr', text: res.stderr, time: engine.now() });
-  c.state = { status: 'exited', exitCode: res.exitCode, startedAt: c.state.startedAt, finishedAt: engine.now() };
-  engine.emit({ type: 'container.state', containerId: c.id, name: c.name, state: 'exited', exitCode: res.exitCode });
+  const startedAt = opts.auto?.at ?? engine.now();
+  setState(engine, c, { status: 'running', exitCode: 0, startedAt, finishedAt: c.state.finishedAt }, false);
+  const res = runInContainer(engine, c, view, {
+    argv,
+    user,
+    cwd,
+    env,
+    stdin: opts.attached ? (opts.stdin ?? '') : '',
+    interactive: c.config.OpenStdin && !(opts.attached && c.config.AttachStdin),
+    pidBase: 1,
+    others: [],
+  });
+  view.commit();
+  const t = opts.auto?.at ?? engine.now();
+  const stream = (s: 'stdout' | 'stderr') => (c.config.Tty ? 'stdout' : s);
+  if (res.stdout) c.logs.push({ stream: 'stdout', text: res.stdout, time: t });
+  if (res.stderr) c.logs.push({ stream: stream('stderr'), text: res.stderr, time: t });
+  if (res.server) {
+    c.processes = [{ pid: 1, hostPid: hostPid(engine), uid: res.server.uid, argv: res.server.argv, started: startedAt }];
+    c.nextPid = 1 + PIDS_PER_EXEC;
+    return { exitCode: 0, stdout: res.stdout, stderr: res.stderr };
+  }
+  containerExited(engine, c, res.exitCode, { at: t });
   return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr };
 }
 
-function failStart(engine: Engine, c: ContainerRecord, argv: string[]): never {
-  c.state = { status: 'created', exitCode: 127, error: `exec: "${argv[0]}": executable file not found in $PATH` };
-  engine.emit({ type: 'container.state', containerId: c.id, name: c.name, state: 'created', exitCode: 127 });
-  throw new DockerError(`Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv[0]}": executable file not found in $PATH: unknown`, 127, { kind: 'exec-not-found' });
+/**
+ * PID 1 ended with `code`: the container stops (ports released), then the
+ * restart policy decides between `restarting` and `exited`; `--rm`
+ * containers that stay down are removed with their anonymous volumes.
+ */
+export function containerExited(engine: Engine, c: ContainerRecord, code: number, opts: { at?: number; cancelRestart?: boolean } = {}): void {
+  const at = opts.at ?? engine.now();
+  const startedAt = c.state.startedAt ?? at;
+  c.processes = undefined;
+  disconnect(c);
+  const restart = !opts.cancelRestart && applyExitPolicy(c, code, at - startedAt, at);
+  if (restart) {
+    setState(engine, c, { status: 'restarting', exitCode: code, startedAt, finishedAt: at });
+    return;
+  }
+  setState(engine, c, { status: 'exited', exitCode: code, startedAt, finishedAt: at });
+  if (c.autoRemove) removeContainer(engine, c, true, true);
 }
 
-/** Parses `-v` and `--mount` values with Docker's rules and messages. */
-export function parseMounts(volumes: string[], mounts: string[]): MountRecord[] {
-  const out: MountRecord[] = [];
-  for (const spec of volumes) {
-    const parts = spec.split(':');
-    if (parts.length > 3 || parts.some((x) => x === '')) throw new DockerError(`Error response from daemon: invalid volume specification: '${spec}'`, 125);
-    if (parts.length === 1) {
-      if (!parts[0]!.startsWith('/')) throw new DockerError(`Error response from daemon: invalid volume specification: '${spec}': invalid mount config for type "volume": invalid mount path: '${parts[0]}' mount path must be absolute`, 125);
-      out.push({ type: 'volume', name: '', source: '', destination: normalize(parts[0]!), rw: true });
-      continue;
+/** Restarts containers whose restart delay has passed; called before commands look at containers. */
+export function settleContainers(engine: Engine): void {
+  let now: number | undefined;
+  for (const c of [...engine.containers.values()]) {
+    for (let guard = 0; guard < 64 && c.state.status === 'restarting' && c.restart?.at !== undefined; guard++) {
+      now ??= engine.now();
+      const at = c.restart.at;
+      if (at > now) break;
+      c.restart.at = undefined;
+      try {
+        startContainer(engine, c, { auto: { at } });
+      } catch (e) {
+        if (!(e instanceof DockerError)) throw e;
+        setState(engine, c, { ...c.state, status: 'exited', error: e.message.replace(/^Error response from daemon: /, '') });
+      }
     }
-    const [src, dst, mode = 'rw'] = parts as [string, string, string?];
-    if (!dst.startsWith('/')) throw new DockerError(`Error response from daemon: invalid volume specification: '${spec}': invalid mount config for type "${src.startsWith('/') ? 'bind' : 'volume'}": invalid mount path: '${dst}' mount path must be absolute`, 125);
-    if (!['rw', 'ro', 'z', 'Z', 'nocopy'].some((m) => mode.split(',').includes(m))) throw new DockerError(`Error response from daemon: invalid mode: ${mode}`, 125);
-    const rw = !mode.split(',').includes('ro');
-    if (src.startsWith('/')) out.push({ type: 'bind', source: normalize(src), destination: normalize(dst), rw });
-    else {
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(src)) throw new DockerError(`Error response from daemon: create ${src}: "${src}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`, 125);
-      out.push({ type: 'volume', name: src, source: '', destination: normalize(dst), rw });
-    }
   }
-  for (const spec of mounts) {
-    const kv = new Map<string, string>();
-    for (const field of spec.split(',')) {
-      const i = field.indexOf('=');
-      kv.set(i < 0 ? field : field.slice(0, i), i < 0 ? 'true' : field.slice(i + 1));
-    }
-    const type = kv.get('type') ?? 'volume';
-    if (!['volume', 'bind', 'tmpfs'].includes(type)) throw new DockerError(`invalid argument "${spec}" for "--mount" flag: invalid type: ${type}`, 125);
-    const target = kv.get('target') ?? kv.get('destination') ?? kv.get('dst');
-    if (!target) throw new DockerError(`Error response from daemon: invalid mount config for type "${type}": field Target must not be empty`, 125);
-    const source = kv.get('source') ?? kv.get('src') ?? '';
-    const ro = ['true', '1'].includes(kv.get('readonly') ?? kv.get('ro') ?? 'false');
-    if (type === 'bind' && !source) throw new DockerError(`Error response from daemon: invalid mount config for type "bind": field Source must not be empty`, 125);
-    out.push({ type: type as MountRecord['type'], name: type === 'volume' ? source : undefined, source, destination: normalize(target), rw: !ro });
-  }
-  const seen = new Set<string>();
-  for (const m of out) {
-    if (seen.has(m.destination)) throw new DockerError(`Error response from daemon: Duplicate mount point: ${m.destination}`, 125);
-    seen.add(m.destination);
-  }
-  return out;
 }
 
-/** Mounts the container's volumes (initialised from the image the first time), binds and tmpfs; `save` writes volume data back. */
-function mountAll(engine: Engine, c: ContainerRecord, root: UnionFs, image: Layer[]): { fs: UnionFs | MountFs; save: () => void } {
-  if (c.mounts.length === 0) {
-    root.readOnly = c.readOnly ?? false;
-    return { fs: root, save: () => {} };
-  }
-  const imageFs = new UnionFs(image);
-  const mounted: Mounted[] = [];
-  const saves: (() => void)[] = [];
-  for (const m of c.mounts) {
-    if (!root.stat(m.destination)) root.mkdir(m.destination, { parents: true, mode: 0o755, uid: 0, gid: 0 });
-    let fs: UnionFs;
-    if (m.type === 'volume') {
-      const v = engine.volumes.get(m.name ?? '');
-      if (!v) continue;
-      if (v.content.isEmpty && imageFs.stat(m.destination)?.type === 'dir') v.content = copyTree(imageFs, m.destination);
-      fs = new UnionFs([], { now: () => engine.now() }, v.content);
-      saves.push(() => {
-        v.content = fs.diff();
-      });
-    } else if (m.type === 'bind') {
-      fs = new UnionFs([], { now: () => engine.now() }, engine.bindSource?.(m.source) ?? new Layer([]));
-    } else fs = new UnionFs([], { now: () => engine.now() });
-    mounted.push({ at: m.destination, fs, readOnly: !m.rw });
-  }
-  root.readOnly = c.readOnly ?? false;
-  return { fs: new MountFs(root, mounted), save: () => saves.forEach((f) => f()) };
+/** Options of `docker stop`: the timeout before SIGKILL (`-t`, default 10 s). */
+export interface StopOptions {
+  timeout?: number;
 }
 
-/** The tree under `dir` in an image, as a volume's first content. */
-function copyTree(fs: UnionFs, dir: string): Layer {
-  const out = new UnionFs([]);
-  for (const [p, e] of fs.walk(dir)) {
-    const rel = p.slice(dir.length) || '/';
-    if (rel === '/') continue;
-    out.putEntry(rel, e);
+/**
+ * `docker stop`: the image's stop signal (SIGTERM unless STOPSIGNAL says
+ * otherwise), then SIGKILL after the timeout. A program with a handler for the
+ * signal exits as it does (nginx: 0); one without (sleep, sh, node as PID 1)
+ * ignores it and is killed: 137. A stopped container is not restarted.
+ */
+export function stopContainer(engine: Engine, c: ContainerRecord, opts: StopOptions = {}): void {
+  c.manuallyStopped = true;
+  if (c.state.status === 'restarting') {
+    if (c.restart) c.restart.at = undefined;
+    setState(engine, c, { ...c.state, status: 'exited' });
+    if (c.autoRemove) removeContainer(engine, c, true, true);
+    return;
   }
-  return out.diff();
+  if (!isRunning(c)) return;
+  const signal = parseSignal(c.config.StopSignal || 'SIGTERM');
+  const timeout = opts.timeout ?? 10;
+  const reaction = signalReaction(mainArgv(c), signal);
+  const code = typeof reaction === 'object' && timeout > 0 && c.state.status === 'running' ? reaction.exit : 128 + SIGKILL;
+  containerExited(engine, c, code, { cancelRestart: true });
 }
 
-function processIO(engine: Engine, c: ContainerRecord, fs: UnionFs | MountFs, user: { uid: number; gid: number; home: string; groups: number[] }) {
-  const env: Record<string, string> = {};
-  for (const e of c.config.Env ?? []) {
-    const i = e.indexOf('=');
-    env[i < 0 ? e : e.slice(0, i)] = i < 0 ? '' : e.slice(i + 1);
-  }
-  env.HOSTNAME = c.config.Hostname;
-  env.HOME ??= user.home;
-  return {
-    fs,
-    env,
-    cwd: c.config.WorkingDir || '/',
-    uid: user.uid,
-    gid: user.gid,
-    groups: user.groups,
-    hostname: c.config.Hostname,
-    stdin: '',
-    now: () => engine.now(),
-    flavor: shellFlavorOf(fs),
-  };
+/** The argv of PID 1 (what the signal reaches). */
+function mainArgv(c: ContainerRecord): string[] {
+  return c.processes?.[0]?.argv ?? [c.path, ...c.args];
 }
 
-/** Stops a running container: the stop signal, then SIGKILL after the timeout (137 for programs that ignore SIGTERM as PID 1). */
-export function stopContainer(engine: Engine, c: ContainerRecord, kill = false): void {
-  if (c.state.status !== 'running' && c.state.status !== 'paused') return;
-  const prog = c.path.split('/').pop() ?? '';
-  const handlesStop = !kill && ['nginx', 'httpd', 'redis-server', 'postgres'].includes(prog);
-  c.state = { status: 'exited', exitCode: handlesStop ? 0 : 137, startedAt: c.state.startedAt, finishedAt: engine.now() };
-  engine.emit({ type: 'container.state', containerId: c.id, name: c.name, state: 'exited', exitCode: c.state.exitCode });
+/**
+ * `docker kill -s SIGNAL`: KILL ends any container (137); other signals reach
+ * PID 1, which exits only if it handles them. KILL or the stop signal cancel
+ * the restart policy; any kill counts as a manual stop for unless-stopped.
+ */
+export function killContainer(engine: Engine, c: ContainerRecord, signalText = 'KILL', ref = c.name): void {
+  const signal = parseSignal(signalText);
+  if (c.state.status === 'restarting') {
+    c.manuallyStopped = true;
+    if (c.restart) c.restart.at = undefined;
+    setState(engine, c, { ...c.state, status: 'exited' });
+    return;
+  }
+  if (!isRunning(c)) throw new DockerError(`Error response from daemon: Cannot kill container: ${ref}: Container ${c.id} is not running`);
+  if (signal > 64) throw new DockerError(`Error response from daemon: Cannot kill container: ${ref}: The linux daemon does not support signal ${signal}`);
+  c.manuallyStopped = true;
+  const reaction = signalReaction(mainArgv(c), signal);
+  if (typeof reaction !== 'object') return;
+  const stopSignal = parseSignal(c.config.StopSignal || 'SIGTERM');
+  containerExited(engine, c, reaction.exit, { cancelRestart: signal === SIGKILL || signal === stopSignal });
+}
+
+/** `docker pause`: freezes the container's processes (the cgroup freezer). */
+export function pauseContainer(engine: Engine, c: ContainerRecord): void {
+  const st = c.state.status;
+  if (st === 'paused') throw new DockerError(`Error response from daemon: Container ${c.id} is already paused`);
+  if (st === 'restarting') throw new DockerError(`Error response from daemon: Container ${c.id} is restarting, wait until the container is running`);
+  if (st !== 'running') throw new DockerError(`Error response from daemon: Container ${c.id} is not running`);
+  setState(engine, c, { ...c.state, status: 'paused' }, false);
+}
+
+/** `docker unpause`: thaws a paused container. */
+export function unpauseContainer(engine: Engine, c: ContainerRecord): void {
+  if (c.state.status !== 'paused') throw new DockerError(`Error response from daemon: Container ${c.id} is not paused`);
+  setState(engine, c, { ...c.state, status: 'running' }, false);
+}
+
+/** `docker restart`: stop (with the timeout) if it runs, then start again. */
+export function restartContainer(engine: Engine, c: ContainerRecord, opts: StopOptions = {}): void {
+  if (isRunning(c) || c.state.status === 'restarting') stopContainer(engine, c, opts);
+  if (!engine.containers.has(c.id)) return;
+  startContainer(engine, c);
+}
+
+/** `docker rename`: the daemon's checks and messages. */
+export function renameContainer(engine: Engine, c: ContainerRecord, newName: string): void {
+  const bare = newName.replace(/^\//, '');
+  if (bare === c.name) throw new DockerError('Error response from daemon: Renaming a container with the same name as its current name');
+  try {
+    checkName(engine, newName, c);
+  } catch (e) {
+    if (!(e instanceof DockerError)) throw e;
+    throw new DockerError(`Error response from daemon: Error when allocating new name: ${e.message.replace(/^Error response from daemon: /, '')}`);
+  }
+  c.name = bare;
 }
 
 /** Removes a container and its writable layer (and, with `volumes`, its anonymous volumes). */
 export function removeContainer(engine: Engine, c: ContainerRecord, force = false, volumes = false): void {
-  if ((c.state.status === 'running' || c.state.status === 'paused') && !force) {
-    throw new DockerError(`Error response from daemon: You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+  if (!force) {
+    if (c.state.status === 'paused') throw new DockerError(`Error response from daemon: You cannot remove a paused container ${c.id}. Unpause and then stop the container before attempting removal or force remove`);
+    if (c.state.status === 'running' || c.state.status === 'restarting') {
+      throw new DockerError(`Error response from daemon: You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+    }
   }
+  if (!engine.containers.has(c.id)) return;
+  if (isRunning(c) || c.state.status === 'restarting') {
+    c.manuallyStopped = true;
+    c.autoRemove = false;
+    if (c.restart) c.restart.at = undefined;
+    if (isRunning(c)) containerExited(engine, c, 128 + SIGKILL, { cancelRestart: true });
+  }
+  setState(engine, c, { ...c.state, status: 'removing' }, false);
   engine.containers.delete(c.id);
   engine.emit({ type: 'container.removed', containerId: c.id, name: c.name });
   if (!volumes) return;
@@ -298,33 +401,23 @@ export function removeContainer(engine: Engine, c: ContainerRecord, force = fals
   }
 }
 
-/** `docker diff`: A/C/D lines for the container's writable layer, sorted by path. */
-export function containerDiff(c: ContainerRecord, engine: Engine): string[] {
-  const img = engine.store.images.get(c.imageId);
-  const lower = new UnionFs(img ? engine.store.layersOf(img) : []);
-  const out: string[] = [];
-  for (const [p, e] of c.upper.entries) {
-    if (e.type === 'whiteout') out.push(`D ${p}`);
-    else out.push(`${lower.stat(p, false) ? 'C' : 'A'} ${p}`);
+/** Containers `docker container prune` removes: every one that is not running, paused or restarting. */
+export function pruneContainers(engine: Engine, keep: (c: ContainerRecord) => boolean = () => false): { removed: string[]; reclaimed: number } {
+  const removed: string[] = [];
+  let reclaimed = 0;
+  for (const c of [...engine.containers.values()].sort((a, b) => a.created - b.created)) {
+    if (isRunning(c) || c.state.status === 'restarting' || keep(c)) continue;
+    reclaimed += c.upper.size;
+    removeContainer(engine, c);
+    removed.push(c.id);
   }
-  return out;
+  return { removed, reclaimed };
 }
 
-/** `docker commit`: the container's layer on top of its image, as a new image. */
-export function commitContainer(engine: Engine, c: ContainerRecord, ref?: string): ImageRecord {
-  const img = engine.store.images.get(c.imageId)!;
-  const created = engine.now();
-  const layer = c.upper;
-  const doc: ImageConfigDoc = {
-    ...structuredClone(img.config),
-    config: { ...structuredClone(img.config.config), Hostname: c.config.Hostname },
-    created,
-    container: c.id,
-    history: [...img.config.history, { created, created_by: [c.path, ...c.args].join(' '), ...(layer.isEmpty ? { empty_layer: true } : {}) }],
-    rootfs: { type: 'layers', diff_ids: [...img.config.rootfs.diff_ids, ...(layer.isEmpty ? [] : [layer.diffId])] },
-  };
-  const rec = engine.store.add(doc, [...engine.store.layersOf(img), ...(layer.isEmpty ? [] : [layer])], { parent: img.id });
-  if (ref) engine.store.tag(ref, rec.id);
-  engine.emit({ type: 'image.created', imageId: rec.id });
-  return rec;
+/** The state names Docker accepts in `--filter status=`. */
+export const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+/** Host settings of any container (the builders' containers have none recorded). */
+export function hostOf(c: ContainerRecord) {
+  return c.host ?? defaultHostSettings();
 }
