@@ -30,6 +30,16 @@ export class MemoryWorkspace implements Workspace {
   /** Time source for mtimes (seconds); tests can control it. */
   now: () => number = () => 1_700_000_000;
 
+  /** A workspace holding `files` (paths relative to `cwd`), with `cwd` as the current directory. */
+  static of(files: Record<string, string>, cwd = '/w', mtime = 1_690_000_000): MemoryWorkspace {
+    const ws = new MemoryWorkspace();
+    ws.now = () => mtime;
+    ws.mkdirp(cwd);
+    ws.cwd = cwd;
+    for (const [p, text] of Object.entries(files)) ws.write(p, text);
+    return ws;
+  }
+
   /** Creates or replaces a file (and its parent folders). */
   write(path: string, content: string | Uint8Array, mode = 0o644): void {
     const p = norm(path, this.cwd);

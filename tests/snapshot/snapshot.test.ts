@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runDocker } from '../../src/cli/docker.js';
 import type { Workspace } from '../../src/cli/types.js';
-import type { ContextInput } from '../../src/engine/build/context.js';
+import { MemoryWorkspace } from '../../src/cli/memory-workspace.js';
 import { Engine, type Clock } from '../../src/engine/engine.js';
 import { preloadOracleBase } from '../../src/runner/oracle-base.js';
 
@@ -27,40 +27,7 @@ class TestClock implements Clock {
 }
 
 /** An in-memory workspace rooted at /w: files by path relative to it. */
-function memoryWorkspace(files: Record<string, string>): Workspace {
-  const enc = new TextEncoder();
-  const norm = (p: string) => {
-    const out: string[] = [];
-    for (const c of p.split('/')) {
-      if (c === '' || c === '.') continue;
-      if (c === '..') out.pop();
-      else out.push(c);
-    }
-    return '/' + out.join('/');
-  };
-  const abs = new Map(Object.entries(files).map(([p, text]) => [norm('/w/' + p), enc.encode(text)]));
-  return {
-    cwd: '/w',
-    resolve: (p) => norm(p.startsWith('/') ? p : '/w/' + p),
-    readFile: (p) => abs.get(p) ?? null,
-    readTree(dir) {
-      const pre = dir === '/' ? '/' : dir + '/';
-      const out = new Map<string, ContextInput>();
-      for (const [p, data] of abs) {
-        if (!p.startsWith(pre)) continue;
-        const rel = p.slice(pre.length);
-        const parts = rel.split('/');
-        for (let i = 1; i < parts.length; i++) {
-          const d = parts.slice(0, i).join('/');
-          out.set(d, { path: d, type: 'dir', mode: 0o755, mtime: 1_690_000_000 });
-        }
-        out.set(rel, { path: rel, type: 'file', mode: 0o644, mtime: 1_690_000_000, data });
-      }
-      if (out.size === 0) return null;
-      return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
-    },
-  };
-}
+const memoryWorkspace = (files: Record<string, string>): Workspace => MemoryWorkspace.of(files);
 
 const WORKSPACE = memoryWorkspace({
   'app/Dockerfile': [
