@@ -60,5 +60,5 @@ export function writeText(text: string, line: (l: string) => void): void {
 export function cliError(e: unknown, cmd: string, hint: boolean, exitCode?: number): never {
   if (!(e instanceof DockerError)) throw e;
   const see = hint ? `\nSee 'docker ${cmd} --help'.` : '';
-  throw new DockerError(`docker: ${e.message}.${see}`, exitCode ?? e.exitCode, e.details);
+  throw new DockerError(`docker: ${e.message.replace(/\.$/, '')}.${see}`, exitCode ?? e.exitCode, e.details);
 }

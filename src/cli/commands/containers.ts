@@ -114,7 +114,7 @@ function createOpts(spec: CommandSpec, f: Flags, io: CliIO, cmd: string): Create
       return fn();
     } catch (e) {
       if (!(e instanceof DockerError)) throw e;
-      throw new DockerError(`docker: ${e.message}.${see}`, 125);
+      throw new DockerError(`docker: ${e.message.replace(/\.$/, '')}.${see}`, 125);
     }
   };
   const publish = f.list('publish');

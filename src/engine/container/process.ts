@@ -117,13 +117,25 @@ function containerPs(inner: Command, ctx: RunContext): Command {
   };
 }
 
+function isText(io: CommandIO, path: string): boolean {
+  try {
+    const st = io.fs.stat(path);
+    if (!st || st.size === 0) return true;
+    const head = io.fs.readFile(path).subarray(0, 512);
+    return head.length > 0 && !head.includes(0);
+  } catch {
+    return false;
+  }
+}
+
 /** The resolver a container run uses: the engine's programs and applets, with the long-running model around them. */
 export function containerResolver(base: CommandResolver | undefined, ctx: RunContext): CommandResolver {
   return (name: string, path: string, io: CommandIO) => {
     const inner = base?.(name, path, io) ?? defaultApplets.get(name);
     if (name === 'ps' && inner) return containerPs(inner, ctx);
-    const candidate = inner || ctx.exposesPorts || SERVERS.has(name) || ['nginx', 'httpd', 'apache2', 'node'].includes(name) || /^python[\d.]*$/.test(name);
-    if (!candidate) return undefined;
+    const known = SERVERS.has(name) || ['nginx', 'httpd', 'apache2', 'node'].includes(name) || /^python[\d.]*$/.test(name);
+    // a script (or any text file) runs through its interpreter; only a program the simulator lacks can be the image's server
+    if (!inner && !known && (!ctx.exposesPorts || isText(io, path))) return undefined;
     return (argv, pio) => {
       const fate = fateOf(name, argv, ctx, inner !== undefined);
       if (fate === 'serves') {
