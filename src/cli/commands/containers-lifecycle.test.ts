@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dockerSession } from './container-testing.js';
-
 import type { EngineEvent } from '../../shared/events.js';
+import { dockerSession } from './container-testing.js';
 
 /** The container.state transitions of a command, as `state` or `state(code)`. */
 const states = (events: EngineEvent[]) =>

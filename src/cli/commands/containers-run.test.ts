@@ -151,4 +151,11 @@ describe('docker run flags', () => {
     docker('create --name it -it oracle-base:local sh');
     expect(docker("inspect -f '{{.Config.AttachStdin}} {{.Config.Tty}} {{.Config.OpenStdin}} {{.Config.StdinOnce}}' it").out).toEqual(['true true true true']);
   });
+
+  it('prints the daemon errors of docker create as they are (exit 1) and its own CLI errors with the hint (125)', () => {
+    const { docker } = dockerSession();
+    expect(docker('create --memory 1k oracle-base:local true')).toMatchObject({ code: 1, err: ['Error response from daemon: Minimum memory limit allowed is 6MB'] });
+    expect(docker('create --restart foo oracle-base:local true')).toMatchObject({ code: 1, err: ["Error response from daemon: invalid restart policy 'foo'"] });
+    expect(docker('create -p 99999:80 oracle-base:local true')).toMatchObject({ code: 125, err: ['docker: Invalid hostPort: 99999.', "See 'docker create --help'."] });
+  });
 });

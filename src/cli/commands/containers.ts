@@ -114,6 +114,8 @@ function createOpts(spec: CommandSpec, f: Flags, io: CliIO, cmd: string): Create
       return fn();
     } catch (e) {
       if (!(e instanceof DockerError)) throw e;
+      // the daemon's own checks are reported like its other errors by the caller
+      if (e.message.startsWith('Error response from daemon: ')) throw e;
       throw new DockerError(`docker: ${e.message.replace(/\.$/, '')}.${see}`, 125);
     }
   };
@@ -162,7 +164,13 @@ export const run: DockerCommand = {
   spec: runSpec,
   run(engine, f, io) {
     settle(engine);
-    const opts = createOpts(runSpec, f, io, 'run');
+    let opts: CreateOptions;
+    try {
+      opts = createOpts(runSpec, f, io, 'run');
+    } catch (e) {
+      if (e instanceof DockerError && e.message.startsWith('Error response from daemon: ')) cliError(e, 'run', true, 125);
+      throw e;
+    }
     const img = imageForRun(engine, f.args[0]!, io, 'run');
     if (opts.network === 'host' && (opts.publish?.length ?? 0) > 0) io.stderr('WARNING: Published ports are discarded when using host network mode');
     let c: ContainerRecord;
@@ -194,12 +202,13 @@ export const create: DockerCommand = {
   spec: createSpec,
   run(engine, f, io) {
     settle(engine);
-    const opts = createOpts(createSpec, f, io, 'create');
-    const img = imageForRun(engine, f.args[0]!, io, 'create');
     try {
+      const opts = createOpts(createSpec, f, io, 'create');
+      const img = imageForRun(engine, f.args[0]!, io, 'create');
       io.stdout(createContainer(engine, img, f.args[0]!, { ...opts, detach: false }).id);
     } catch (e) {
-      if (!(e instanceof DockerError)) throw e;
+      // the daemon's errors print as they are, exit 1; the CLI's own keep their wording and 125
+      if (!(e instanceof DockerError) || !e.message.startsWith('Error response from daemon: ')) throw e;
       throw new DockerError(e.message, 1);
     }
     return 0;
