@@ -20,7 +20,7 @@ import type { BuildContext, ContextEntry } from './context.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { PlainProgress, progressBytes, transferBytes, type Vertex } from './progress.js';
 import { applyMetadata, envOf, runArgs, shellCommand, stateFromImage, substitutionEnv, type StageState } from './stage.js';
-import { copyStep, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
+import { applyCopy, planCopy, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
 
 const COMMENT = 'buildkit.dockerfile.v0';
@@ -180,9 +180,10 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
           layer = rec.diffId ? (host.store.layers.get(rec.diffId) ?? null) : null;
           created = rec.created;
         } else {
+          if (plan.files) plan.desc.files = Object.fromEntries(plan.files);
           reason = req.noCache ? { kind: 'no-cache' } : missedAt !== undefined ? { kind: 'parent-missed', step: missedAt } : explainMiss(plan.desc, host.cache.siblings(cur.key));
           missedAt ??= idx;
-          layer = plan.run ? plan.run(v, display) : plan.diff!;
+          layer = plan.run ? plan.run(v, display) : (plan.diff ?? null);
           created = host.now();
           if (layer) {
             host.store.layers.set(layer.diffId, host.store.layers.get(layer.diffId) ?? layer);
@@ -231,9 +232,11 @@ interface VertexPlan {
   createdBy: string;
   usesContext: boolean;
   fromDigest?: string;
+  /** COPY/ADD: the files read, recorded with the step when it runs. */
+  files?: ReadonlyMap<string, string>;
   diff?: Layer | null;
   workdir?: string;
-  run?: (v: Vertex, label: string) => Layer;
+  run?: (v: Vertex, label: string) => Layer | null;
 }
 
 function planVertex(host: BuildHost, st: StageState, ins: Instruction, ctx: BuildContext, results: Map<number, StageResult>, stage: Stage, df: Dockerfile, env: StepEnv): VertexPlan {
@@ -280,20 +283,22 @@ function planVertex(host: BuildHost, st: StageState, ins: Instruction, ctx: Buil
         fromDigest = img.id;
       }
     }
-    let r;
+    let r: ReturnType<typeof planCopy>;
     try {
-      r = copyStep(cloneState(st), ins, src, env);
+      r = planCopy(st, ins, src, env);
     } catch (e) {
       if (e instanceof DockerError && e.details.cacheKey) throw new CacheKeyError(e.message);
       throw e;
     }
     const flags = [ins.chown ? `--chown=${ins.chown}` : '', ins.chmod ? `--chmod=${ins.chmod}` : ''].filter(Boolean);
+    const plan = r;
     return {
-      desc: { text: `${ins.kind} ${[...flags, ...r.args].join(' ')}`, args: {}, files: Object.fromEntries(r.files) },
+      desc: { text: `${ins.kind} ${[...flags, ...r.args].join(' ')}`, args: {}, filesSum: r.checksum },
+      files: r.files,
       createdBy: copyHistory('buildkit', ins.kind, '', r.dest, r.args),
       usesContext: !ins.from,
       fromDigest,
-      diff: r.diff,
+      run: () => applyCopy(st, plan, env),
     };
   }
   throw new DockerError(`unexpected instruction ${ins.kind}`);

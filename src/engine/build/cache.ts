@@ -16,13 +16,15 @@ export interface StepDescriptor {
   args: Record<string, string>;
   /** Files a COPY/ADD reads: path → content digest and mode. */
   files?: Record<string, string>;
+  /** One checksum of `files` (what the key uses; the map is kept to explain misses). */
+  filesSum?: string;
   /** The runtime config the step runs with (env, user, workdir...), canonical JSON. */
   config?: string;
 }
 
 /** The cache key of a step on top of a parent key. */
 export function cacheKey(parent: string, d: StepDescriptor): string {
-  return 'sha256:' + sha256Hex(`${parent}\n${d.text}\n${canonicalJson(d.args)}\n${canonicalJson(d.files ?? {})}\n${d.config ?? ''}`);
+  return 'sha256:' + sha256Hex(`${parent}\n${d.text}\n${canonicalJson(d.args)}\n${d.filesSum ?? ''}\n${d.config ?? ''}`);
 }
 
 /** Why `d` missed, given the descriptors cached on the same parent. */
@@ -31,12 +33,17 @@ export function explainMiss(d: StepDescriptor, candidates: StepDescriptor[]): Mi
   const same = candidates.filter((c) => c.text === d.text);
   if (same.length === 0) return { kind: 'instruction-changed', previous: candidates[candidates.length - 1]!.text };
   const c = same[same.length - 1]!;
-  const files = diffRecords(c.files ?? {}, d.files ?? {});
+  const files = diffFiles(c.files, d.files);
   if (files.length > 0) return { kind: 'files-changed', files };
   const args = diffRecords(c.args, d.args);
   if (args.length > 0) return { kind: 'build-arg-changed', args };
   if ((c.config ?? '') !== (d.config ?? '')) return { kind: 'config-changed', fields: configFields(c.config, d.config) };
   return { kind: 'new' };
+}
+
+/** Files added, removed or changed between two COPY sources, sorted. */
+function diffFiles(a: Record<string, string> | undefined, b: Record<string, string> | undefined): string[] {
+  return diffRecords(a ?? {}, b ?? {});
 }
 
 /** Keys that were added, removed or changed between two records, sorted. */

@@ -17,7 +17,7 @@ import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
 import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, targetStage, unusedArgs } from './common.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { applyMetadata, runArgs, shellCommand, stateFromImage, type StageState } from './stage.js';
-import { copyStep, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
+import { applyCopy, planCopy, runStep, workdirStep, type CopyPlan, type CopySource, type StepEnv } from './steps.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -82,6 +82,8 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
           host.emit(steps[steps.length - 1]!);
           continue;
         }
+        // the per-file list is only kept for steps that ran (to explain a later miss)
+        if (plan.copy) plan.desc.files = Object.fromEntries(plan.copy.files);
         const reason: MissReason = req.noCache
           ? { kind: 'no-cache' }
           : missedAt !== undefined
@@ -126,7 +128,7 @@ interface Plan {
   createdBy: string;
   /** Classic runs a container for every step except COPY/ADD. */
   ranContainer: boolean;
-  copyDiff?: Layer;
+  copy?: CopyPlan;
 }
 
 /** Computes what a step is (its descriptor and history text) without running a command. */
@@ -162,12 +164,12 @@ function planStep(
   }
   if (ins.kind === 'COPY' || ins.kind === 'ADD') {
     const src = copySource(host, ins, ctx, results, stage, df);
-    const r = copyStep(trial, ins, src, env);
+    const r = planCopy(trial, ins, src, env);
     return {
-      desc: { text: `${ins.kind} ${r.classicSource.split(':')[0]} in ${r.dest}`, args: {}, files: Object.fromEntries(r.files), config },
+      desc: { text: `${ins.kind} ${r.classicSource.split(':')[0]} in ${r.dest}`, args: {}, filesSum: r.checksum, config },
       createdBy: copyHistory('classic', ins.kind, r.classicSource, r.dest, r.args),
       ranContainer: false,
-      copyDiff: r.diff,
+      copy: r,
     };
   }
   throw new DockerError(`unexpected instruction ${ins.kind}`);
@@ -189,7 +191,7 @@ export function copySource(host: BuildHost, ins: Extract<Instruction, { kind: 'C
 /** Runs a step that missed the cache and prints what classic prints; returns its layer (null: none). */
 function execute(host: BuildHost, out: ClassicStream, trial: StageState, ins: Instruction, plan: Plan, ctr: string, curId: string, env: StepEnv): Layer | null {
   const c12 = ctr.slice(0, 12);
-  if (ins.kind === 'COPY' || ins.kind === 'ADD') return plan.copyDiff!;
+  if (ins.kind === 'COPY' || ins.kind === 'ADD') return applyCopy(trial, plan.copy!, env);
   out.stdout(` ---> Running in ${c12}`);
   let layer: Layer | null = null;
   if (ins.kind === 'RUN') {

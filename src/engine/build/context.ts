@@ -28,6 +28,8 @@ export interface ContextInput {
   target?: string;
 }
 
+const EMPTY = new Uint8Array();
+
 /** Normalizes a context-relative path (`./a//b/` → `a/b`); '' is the root. */
 export function cleanRel(p: string): string {
   const parts: string[] = [];
@@ -38,6 +40,21 @@ export function cleanRel(p: string): string {
   }
   return parts.join('/');
 }
+
+/** Digests of file contents already hashed: a workspace that keeps unchanged files' bytes is not rehashed. */
+const digests = new WeakMap<Uint8Array, string>();
+
+function digestOfData(data: Uint8Array): string {
+  let d = digests.get(data);
+  if (d === undefined) {
+    d = sha256Hex(data);
+    digests.set(data, d);
+  }
+  return d;
+}
+
+/** .dockerignore answers by pattern set: whether a path is ignored never changes for the same patterns. */
+const ignoreAnswers = new Map<string, Map<string, boolean>>();
 
 export class BuildContext {
   readonly entries: ReadonlyMap<string, ContextEntry>;
@@ -63,7 +80,7 @@ export class BuildContext {
         data: f.type === 'file' ? (data ?? new Uint8Array()) : undefined,
         target: f.target,
         size: f.type === 'file' ? (data?.length ?? 0) : f.type === 'symlink' ? (f.target ?? '').length : 0,
-        digest: f.type === 'file' ? sha256Hex(data ?? new Uint8Array()) : f.type === 'symlink' ? sha256Hex(f.target ?? '') : '',
+        digest: f.type === 'file' ? digestOfData(data ?? EMPTY) : f.type === 'symlink' ? sha256Hex(f.target ?? '') : '',
       });
       let i = p.lastIndexOf('/');
       while (i > 0) {
@@ -87,11 +104,26 @@ export class BuildContext {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
     if (patterns.length === 0) return this;
-    const ig = ignore().add(patterns);
+    const key = patterns.join('\n');
+    let answers = ignoreAnswers.get(key);
+    if (!answers) {
+      if (ignoreAnswers.size > 32) ignoreAnswers.clear();
+      ignoreAnswers.set(key, (answers = new Map()));
+    }
+    let ig: ReturnType<typeof ignore> | undefined;
+    const ignores = (p: string) => {
+      let a = answers.get(p);
+      if (a === undefined) {
+        ig ??= ignore().add(patterns);
+        a = ig.ignores(p);
+        answers.set(p, a);
+      }
+      return a;
+    };
     const kept = new Map<string, ContextEntry>();
     const ignored: string[] = [];
     for (const [p, e] of this.entries) {
-      if (!ig.ignores(p) || keep.includes(p)) kept.set(p, e);
+      if (!ignores(p) || keep.includes(p)) kept.set(p, e);
       else ignored.push(p);
     }
     // a directory that is excluded but holds an exception (`!dir/keep`) stays, as a parent

@@ -86,9 +86,7 @@ function dataBytes(size: number, id: number): number {
 }
 
 /** Walk order of fsutil: lexical per directory component. */
-function walkCompare(a: string, b: string): number {
-  const pa = a.split('/');
-  const pb = b.split('/');
+function walkCompareParts(pa: string[], pb: string[]): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
   }
@@ -101,7 +99,10 @@ function walkCompare(a: string, b: string): number {
  * Every entry costs a STAT packet; only new or changed files send data.
  */
 export function transferBytes(entries: [string, ContextEntry][], previous: Map<string, string>): number {
-  const sorted = [...entries].sort((a, b) => walkCompare(a[0], b[0]));
+  // split each path once: the comparison runs n log n times
+  const keyed = entries.map((e) => ({ e, parts: e[0].split('/') }));
+  keyed.sort((a, b) => walkCompareParts(a.parts, b.parts));
+  const sorted = keyed.map((k) => k.e);
   let total = 2;
   const next = new Map<string, string>();
   sorted.forEach(([path, e], id) => {

@@ -128,21 +128,8 @@ export function workdirStep(state: StageState, ins: Extract<Instruction, { kind:
 /** Where COPY and ADD read from: the build context or another stage's / image's filesystem. */
 export type CopySource = { kind: 'context'; context: BuildContext } | { kind: 'fs'; fs: UnionFs; name: string };
 
-export interface CopyOutcome {
-  diff: Layer;
-  /** Classic's history source: `file:<hash>`, `dir:<hash>` or `multi:<hash>`. */
-  classicSource: string;
-  /** Destination as written (after substitution), for history. */
-  dest: string;
-  /** Sources and destination after substitution (BuildKit's history). */
-  args: string[];
-  /** Per-file content sums of everything read: what the cache key covers. */
-  files: Map<string, string>;
-  /** One checksum over all sources. */
-  checksum: string;
-}
 
-interface Item {
+export interface Item {
   rel: string;
   entry: RealEntry;
 }
@@ -199,49 +186,82 @@ function notFound(ins: CopyIns, builder: BuilderKind, pattern: string, src: Copy
   return new DockerError(`"${normalize(pattern)}" not found: not found`, 1, { kind: 'copy-missing', path: pattern, cacheKey: true });
 }
 
-/** Runs COPY or ADD and returns the diff plus the checksums its cache key uses. */
-export function copyStep(state: StageState, ins: CopyIns, src: CopySource, env: StepEnv): CopyOutcome {
+/** What a COPY/ADD will do, computed without writing: enough for its cache key. */
+export interface CopyPlan {
+  ins: CopyIns;
+  /** Classic's history source: `file:<hash>`, `dir:<hash>` or `multi:<hash>`. */
+  classicSource: string;
+  /** Destination as written (after substitution), for history. */
+  dest: string;
+  /** Sources and destination after substitution (BuildKit's history). */
+  args: string[];
+  /** Per-file content sums of everything read: what the cache key covers. */
+  files: Map<string, string>;
+  /** One checksum over all sources. */
+  checksum: string;
+  target: string;
+  destIsDir: boolean;
+  selections: { top: string; items: Item[]; isDir: boolean }[];
+  owner: { uid: number; gid: number };
+  chmod?: number;
+}
+
+/** Plans COPY or ADD: resolves sources and checksums them, without touching the filesystem. */
+export function planCopy(state: StageState, ins: CopyIns, src: CopySource, env: StepEnv): CopyPlan {
   const senv = substitutionEnv(state);
   const sources = ins.sources.map((s) => processWord(s, senv, env.escape));
   const destRaw = processWord(ins.dest, senv, env.escape);
   const fs = new UnionFs(state.layers, { now: env.now });
-  const cwd = state.config.WorkingDir || '/';
-  const dest = normalize(destRaw, cwd);
+  const dest = normalize(destRaw, state.config.WorkingDir || '/');
   const owner = ins.chown ? resolveChown(fs, processWord(ins.chown, senv, env.escape)) : { uid: 0, gid: 0 };
   const chmod = ins.chmod ? parseInt(ins.chmod, 8) : undefined;
   if (ins.chmod && (Number.isNaN(chmod) || !/^[0-7]{3,4}$/.test(ins.chmod))) throw new DockerError(`invalid chmod parameter: ${ins.chmod}`);
-  const selections = sources.map((p) => {
+  const flat = sources.flatMap((p) => {
     const sel = selectSources(src, p, ins, env.builder);
     // BuildKit accepts a wildcard that matches nothing; classic does not
     if (sel.length === 0 && !(env.builder === 'buildkit' && /[*?[]/.test(p))) throw notFound(ins, env.builder, p, src);
     return sel;
   });
-  const flat = selections.flat();
-  const destIsDir = destRaw.endsWith('/') || flat.length > 1 || fs.stat(dest)?.type === 'dir';
-  if (flat.length > 1 && !destRaw.endsWith('/') && fs.stat(dest)?.type !== 'dir') {
+  const destExistsAsDir = fs.stat(dest)?.type === 'dir';
+  if (flat.length > 1 && !destRaw.endsWith('/') && !destExistsAsDir) {
     throw new DockerError(`When using ${ins.kind} with more than one source file, the destination must be a directory and end with a /`);
   }
   const files = new Map<string, string>();
+  for (const sel of flat) {
+    const prefix = sel.top === '' ? '' : sel.top + '/';
+    for (const it of sel.items) {
+      const key = it.rel === '' ? sel.top : prefix + it.rel;
+      if (it.entry.type === 'file') files.set(key, `${it.entry.digest}:${(it.entry.mode & 0o7777).toString(8)}`);
+      else files.set(key + (it.entry.type === 'dir' ? '/' : ''), `${it.entry.type}:${(it.entry.mode & 0o7777).toString(8)}`);
+    }
+  }
+  const single = flat.length === 1 ? flat[0]! : undefined;
+  let joined = '';
+  for (const [k, v] of files) joined += `${k}\0${v}\n`;
+  const sum = sha256Hex(joined);
+  const classicSource = single ? `${single.isDir ? 'dir' : 'file'}:${sum}` : `multi:${sum}`;
+  const destIsDir = destRaw.endsWith('/') || flat.length > 1 || destExistsAsDir;
+  return { ins, classicSource, dest: destRaw, args: [...sources, destRaw], files, checksum: sum, target: dest, destIsDir, selections: flat, owner, chmod };
+}
+
+/** Writes a planned COPY/ADD over the stage's layers; returns the diff. */
+export function applyCopy(state: StageState, plan: CopyPlan, env: StepEnv): Layer {
+  const fs = new UnionFs(state.layers, { now: env.now });
+  const { owner, chmod, target: dest, ins } = plan;
   const meta = (e: RealEntry): RealEntry => ({ ...e, uid: owner.uid, gid: owner.gid, ...(chmod !== undefined && e.type !== 'symlink' ? { mode: chmod } : {}) });
   const mkParents = (p: string) => {
     const parent = dirname(p);
     if (!fs.stat(parent)) fs.mkdir(parent, { parents: true, mode: 0o755, uid: 0, gid: 0 });
   };
   try {
-    for (const sel of flat) {
-      const prefix = sel.top === '' ? '' : sel.top + '/';
-      for (const it of sel.items) {
-        const key = it.rel === '' ? sel.top : prefix + it.rel;
-        if (it.entry.type === 'file') files.set(key, `${it.entry.digest}:${(it.entry.mode & 0o7777).toString(8)}`);
-        else files.set(key + (it.entry.type === 'dir' ? '/' : ''), `${it.entry.type}:${(it.entry.mode & 0o7777).toString(8)}`);
-      }
+    for (const sel of plan.selections) {
       if (!sel.isDir) {
         const e = sel.items[0]!.entry;
         if (ins.kind === 'ADD' && e.type === 'file' && e.data && isArchive(e.data)) {
           extract(fs, e.data, dest, ins.chown ? owner : undefined);
           continue;
         }
-        const target = destIsDir ? (dest === '/' ? '/' : dest + '/') + basename(sel.top) : dest;
+        const target = plan.destIsDir ? (dest === '/' ? '/' : dest + '/') + basename(sel.top) : dest;
         mkParents(target);
         fs.putEntry(target, meta(e));
         continue;
@@ -259,10 +279,7 @@ export function copyStep(state: StageState, ins: CopyIns, src: CopySource, env: 
     if (e instanceof FsError) throw new DockerError(`failed to copy files: ${e.message}: ${e.path}`);
     throw e;
   }
-  const single = flat.length === 1 ? flat[0]! : undefined;
-  const sum = sha256Hex([...files].map(([k, v]) => `${k}\0${v}`).join('\n'));
-  const classicSource = single ? `${single.isDir ? 'dir' : 'file'}:${sum}` : `multi:${sum}`;
-  return { diff: fs.diff(), classicSource, dest: destRaw, args: [...sources, destRaw], files, checksum: sum };
+  return fs.diff();
 }
 
 function extract(fs: UnionFs, data: Uint8Array, dest: string, owner?: { uid: number; gid: number }): void {

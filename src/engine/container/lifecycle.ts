@@ -211,14 +211,22 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
   if (c.state.status === 'paused') throw new DockerError('Error response from daemon: cannot start a paused container, try unpause instead');
   if (c.state.status === 'running' || (c.state.status === 'restarting' && !opts.auto)) return none;
   checkNetwork(c);
-  const view = openContainer(engine, c);
-  const user = userOf(view, c.config.User);
-  const env = processEnv(c, user.home);
+  // the network comes first (a taken port fails the start before runc runs anything)
+  connect(engine, c);
+  let view: ContainerView;
+  let user: ResolvedUser;
   const argv = [c.path, ...c.args];
   const cwd = c.config.WorkingDir || '/';
-  const found = lookupCommand({ fs: view.fs, cwd, uid: user.uid, gid: user.gid }, argv[0]!, env.PATH);
-  if (found.kind !== 'found') startFailure(engine, c, argv[0]!, found.kind === 'notfound' ? 'not-found' : 'denied');
-  connect(engine, c);
+  try {
+    view = openContainer(engine, c);
+    user = userOf(view, c.config.User);
+    const found = lookupCommand({ fs: view.fs, cwd, uid: user.uid, gid: user.gid }, argv[0]!, processEnv(c, user.home).PATH);
+    if (found.kind !== 'found') startFailure(engine, c, argv[0]!, found.kind === 'notfound' ? 'not-found' : 'denied');
+  } catch (e) {
+    disconnect(c);
+    throw e;
+  }
+  const env = processEnv(c, user.home);
   if (!opts.auto) {
     resetRestartManager(c);
     c.manuallyStopped = false;

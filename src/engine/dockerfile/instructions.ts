@@ -238,8 +238,21 @@ function tryJson(s: string): string[] | undefined {
   }
 }
 
-/** Parses a Dockerfile into meta ARGs and stages; throws Docker's parse errors. */
+/** Parsed Dockerfiles by text: rebuilds and what-if predictions parse the same text again and again. */
+const parsed = new Map<string, Dockerfile>();
+
+/** Parses a Dockerfile into meta ARGs and stages (memoised; never mutated by the builders). */
 export function loadDockerfile(text: string, name = 'Dockerfile'): Dockerfile {
+  const key = `${name}\0${text}`;
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const df = parseUncached(text, name);
+  if (parsed.size > 64) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, df);
+  return df;
+}
+
+function parseUncached(text: string, name: string): Dockerfile {
   const parsed = parseDockerfile(text, name);
   const metaArgs: { name: string; value?: string }[] = [];
   const stages: Stage[] = [];

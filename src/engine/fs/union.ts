@@ -28,6 +28,7 @@ export class UnionFs implements Fs {
   private readonly now: () => number;
   private readonly upper = new Map<string, Entry>();
   private readonly upperChildren = new Map<string, Set<string>>();
+  private readonly lowerCache = new Map<string, RealEntry | null>();
 
   constructor(
     readonly lower: readonly Layer[],
@@ -69,8 +70,19 @@ export class UnionFs implements Fs {
     return this.lowerLookup(p, this.lower.length);
   }
 
-  /** Lookup in lower layers [0, top) only. */
+  /** Lookup in lower layers [0, top) only; the full stack's answers are memoised (lower layers never change). */
   private lowerLookup(p: string, top: number): RealEntry | null {
+    if (top === this.lower.length) {
+      const hit = this.lowerCache.get(p);
+      if (hit !== undefined) return hit;
+      const v = this.lowerLookupUncached(p, top);
+      this.lowerCache.set(p, v);
+      return v;
+    }
+    return this.lowerLookupUncached(p, top);
+  }
+
+  private lowerLookupUncached(p: string, top: number): RealEntry | null {
     const anc = p === '/' ? [] : ancestors(p);
     for (let i = top - 1; i >= 0; i--) {
       const layer = this.lower[i]!;
@@ -106,7 +118,14 @@ export class UnionFs implements Fs {
    * `follow`). Returns the canonical path and its entry, or null entry when
    * only the last component is missing.
    */
-  resolve(path: string, follow = true, links = 0): { path: string; entry: RealEntry | null } {
+  resolve(path: string, follow = true): { path: string; entry: RealEntry | null } {
+    const r = this.walkPath(path, follow, 0);
+    if (typeof r === 'string') throw new FsError(r, path);
+    return r;
+  }
+
+  /** resolve() without exceptions: an errno name instead (stat and lookups in $PATH miss often). */
+  private walkPath(path: string, follow: boolean, links: number): { path: string; entry: RealEntry | null } | 'ENOENT' | 'ENOTDIR' | 'ELOOP' {
     const comps = normalize(path).split('/').filter(Boolean);
     let cur = '/';
     for (let i = 0; i < comps.length; i++) {
@@ -115,15 +134,15 @@ export class UnionFs implements Fs {
       const last = i === comps.length - 1;
       if (!e) {
         if (last) return { path: next, entry: null };
-        throw new FsError('ENOENT', path);
+        return 'ENOENT';
       }
       if (e.type === 'symlink' && (!last || follow)) {
-        if (links >= MAX_LINKS) throw new FsError('ELOOP', path);
+        if (links >= MAX_LINKS) return 'ELOOP';
         const target = normalize(e.target, cur);
         const rest = comps.slice(i + 1).join('/');
-        return this.resolve(rest ? target + '/' + rest : target, follow, links + 1);
+        return this.walkPath(rest ? target + '/' + rest : target, follow, links + 1);
       }
-      if (!last && e.type !== 'dir') throw new FsError('ENOTDIR', path);
+      if (!last && e.type !== 'dir') return 'ENOTDIR';
       cur = next;
     }
     return { path: cur, entry: this.lookup(cur) };
@@ -132,12 +151,8 @@ export class UnionFs implements Fs {
   // ---- reading ------------------------------------------------------------
 
   stat(path: string, follow = true): Stat | null {
-    let r: { path: string; entry: RealEntry | null };
-    try {
-      r = this.resolve(path, follow);
-    } catch {
-      return null;
-    }
+    const r = this.walkPath(path, follow, 0);
+    if (typeof r === 'string') return null;
     const e = r.entry;
     if (!e || e.type === 'hardlink') return null;
     return {
@@ -286,8 +301,14 @@ export class UnionFs implements Fs {
   }
 
   private dropUpperBelow(p: string): void {
-    const prefix = p + '/';
-    for (const k of [...this.upper.keys()]) if (k.startsWith(prefix)) this.deleteUpper(k);
+    const kids = this.upperChildren.get(p);
+    if (!kids || kids.size === 0) return;
+    const prefix = p === '/' ? '/' : p + '/';
+    for (const name of [...kids]) {
+      this.dropUpperBelow(prefix + name);
+      this.deleteUpper(prefix + name);
+    }
+    this.upperChildren.delete(p);
   }
 
   writeFile(path: string, data: Uint8Array | string, opts: CreateOptions & { append?: boolean } = {}): void {
