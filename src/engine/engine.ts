@@ -9,6 +9,7 @@ import { BuildCache, type CacheRecord } from './build/cache.js';
 import { buildClassic } from './build/classic.js';
 import { checkTags } from './build/common.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './build/types.js';
+import type { TransferMemory, TransferStat } from './build/progress.js';
 import type { ContainerRecord } from './container/types.js';
 import type { VolumeRecord } from './volume/volumes.js';
 import { DockerError } from './errors.js';
@@ -65,7 +66,7 @@ export class Engine {
   readonly volumes = new Map<string, VolumeRecord>();
   /** The content of a bind mount's source folder (the workspace), as a layer; set by the caller that owns the files. */
   bindSource?: (path: string) => Layer;
-  readonly transfers = new Map<string, Map<string, string>>();
+  readonly transfers = new Map<string, TransferMemory>();
   readonly buildkitLoaded = new Set<string>();
   /** Registries of this world, by host. */
   readonly registries = new Map<string, Registry>();
@@ -304,7 +305,7 @@ export interface EngineSnapshot {
   cache: CacheRecord[];
   containers: (Omit<ContainerRecord, 'upper'> & { upper: SerializedLayer })[];
   volumes: (Omit<VolumeRecord, 'content'> & { content: SerializedLayer })[];
-  transfers: [string, [string, string][]][];
+  transfers: [string, [string, TransferStat][]][];
   buildkitLoaded: string[];
 }
 

@@ -18,7 +18,7 @@ import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
 import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, neededStages, targetStage } from './common.js';
 import type { BuildContext, ContextEntry } from './context.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
-import { PlainProgress, progressBytes, transferBytes, type Vertex } from './progress.js';
+import { PlainProgress, progressBytes, transferBytes, type TransferMemory, type Vertex } from './progress.js';
 import { applyMetadata, envOf, runArgs, shellCommand, stateFromImage, substitutionEnv, type StageState } from './stage.js';
 import { applyCopy, planCopy, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
@@ -51,7 +51,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
   const transfer = (kind: string, entries: [string, ContextEntry][]) => {
     const k = `${req.contextId}\0${kind}`;
     let prev = host.transfers.get(k);
-    if (!prev) host.transfers.set(k, (prev = new Map()));
+    if (!prev) host.transfers.set(k, (prev = new Map() as TransferMemory));
     return progressBytes(transferBytes(entries, prev));
   };
   const def = pr.vertex(`[internal] load build definition from ${req.dockerfileName}`, LFS + host.randomHex(32));

@@ -3,7 +3,6 @@
  * their digests, logs, and a final CACHED / DONE / ERROR line; plus the byte
  * counts of context transfers as BuildKit's fsutil protocol sends them.
  */
-import { utf8 } from '../hash.js';
 import type { ContextEntry } from './context.js';
 
 export interface Vertex {
@@ -65,7 +64,7 @@ function varintLen(n: number): number {
 
 /** Size of one fsutil STAT packet (path, mode, size, nanosecond mtime). */
 function statBytes(path: string, e: ContextEntry): number {
-  const name = utf8(path).length;
+  const name = utf8Length(path);
   if (e.type === 'dir') return 20 + name;
   if (e.type === 'symlink') return 19 + name + 2 + (e.target?.length ?? 0) + (e.size ? 1 + varintLen(e.size) : 0);
   return 17 + name + (e.size ? 1 + varintLen(e.size) : 0);
@@ -93,23 +92,43 @@ function walkCompareParts(pa: string[], pb: string[]): number {
   return pa.length - pb.length;
 }
 
+/** UTF-8 length of a string without encoding it (paths are nearly always ASCII). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
+}
+
+/** What the receiver remembers of a file: the stat fields fsutil compares. */
+export interface TransferStat {
+  mode: number;
+  size: number;
+  mtime: number;
+  digest: string;
+}
+export type TransferMemory = Map<string, TransferStat>;
+
+const same = (a: TransferStat | undefined, b: ContextEntry) => !!a && a.mode === b.mode && a.size === b.size && a.mtime === b.mtime && a.digest === b.digest;
+
 /**
  * Bytes BuildKit reports for transferring `entries`, given what the receiver
- * already has (`previous`: path → stat signature); updates `previous`.
- * Every entry costs a STAT packet; only new or changed files send data.
+ * already has (`previous`); updates `previous`. Every entry costs a STAT
+ * packet; only new or changed files send data.
  */
-export function transferBytes(entries: [string, ContextEntry][], previous: Map<string, string>): number {
+export function transferBytes(entries: [string, ContextEntry][], previous: TransferMemory): number {
   // split each path once: the comparison runs n log n times
   const keyed = entries.map((e) => ({ e, parts: e[0].split('/') }));
   keyed.sort((a, b) => walkCompareParts(a.parts, b.parts));
-  const sorted = keyed.map((k) => k.e);
   let total = 2;
-  const next = new Map<string, string>();
-  sorted.forEach(([path, e], id) => {
+  const next: TransferMemory = new Map();
+  keyed.forEach(({ e: [path, e] }, id) => {
     total += statBytes(path, e);
-    const sig = `${e.type}:${e.mode}:${e.size}:${e.mtime}:${e.digest}`;
-    next.set(path, sig);
-    if (e.type === 'file' && previous.get(path) !== sig) total += dataBytes(e.size, id);
+    const prev = previous.get(path);
+    if (e.type === 'file' && !same(prev, e)) total += dataBytes(e.size, id);
+    next.set(path, same(prev, e) ? prev! : { mode: e.mode, size: e.size, mtime: e.mtime, digest: e.digest });
   });
   previous.clear();
   for (const [k, v] of next) previous.set(k, v);

@@ -206,6 +206,19 @@ export interface CopyPlan {
   chmod?: number;
 }
 
+/** Recent COPY checksums by their input text: a rebuild reads the same sources again. */
+const checksums = new Map<string, string>();
+
+function checksumOf(joined: string): string {
+  let sum = checksums.get(joined);
+  if (sum === undefined) {
+    sum = sha256Hex(joined);
+    if (checksums.size > 256) checksums.delete(checksums.keys().next().value!);
+    checksums.set(joined, sum);
+  }
+  return sum;
+}
+
 /** Plans COPY or ADD: resolves sources and checksums them, without touching the filesystem. */
 export function planCopy(state: StageState, ins: CopyIns, src: CopySource, env: StepEnv): CopyPlan {
   const senv = substitutionEnv(state);
@@ -238,7 +251,7 @@ export function planCopy(state: StageState, ins: CopyIns, src: CopySource, env: 
   const single = flat.length === 1 ? flat[0]! : undefined;
   let joined = '';
   for (const [k, v] of files) joined += `${k}\0${v}\n`;
-  const sum = sha256Hex(joined);
+  const sum = checksumOf(joined);
   const classicSource = single ? `${single.isDir ? 'dir' : 'file'}:${sum}` : `multi:${sum}`;
   const destIsDir = destRaw.endsWith('/') || flat.length > 1 || destExistsAsDir;
   return { ins, classicSource, dest: destRaw, args: [...sources, destRaw], files, checksum: sum, target: dest, destIsDir, selections: flat, owner, chmod };

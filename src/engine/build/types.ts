@@ -4,6 +4,7 @@ import type { ImageStore, ImageRecord } from '../image/store.js';
 import type { CommandResolver } from '../shell/types.js';
 import type { BuildCache } from './cache.js';
 import type { BuildContext } from './context.js';
+import type { TransferMemory } from './progress.js';
 import type { BuilderKind } from './history.js';
 
 export interface BuildRequest {
@@ -52,7 +53,7 @@ export interface BuildHost {
   /** Classic builder: a failed RUN leaves its container behind (`docker ps -a`). */
   leaveBuildContainer(info: { id: string; imageId: string; argv: string[]; exitCode: number; created: number }): void;
   /** BuildKit's per-context record of what was transferred (path → stat signature). */
-  transfers: Map<string, Map<string, string>>;
+  transfers: Map<string, TransferMemory>;
   /** Base images BuildKit has already loaded (their FROM prints CACHED when needed again). */
   buildkitLoaded: Set<string>;
 }

@@ -360,6 +360,12 @@ export class UnionFs implements Fs {
   /** Puts a prepared entry (from a build context or another image) at a path, as COPY does. */
   putEntry(path: string, entry: RealEntry): void {
     this.writable();
+    // fast path for COPY of a tree: the parent was just written here, so the path is already canonical
+    const parentUp = this.upper.get(dirname(path));
+    if (parentUp?.type === 'dir' && path === normalize(path)) {
+      this.place(path, entry.type === 'dir' ? { ...entry, opaque: false } : entry);
+      return;
+    }
     const r = this.resolve(path, false);
     const parent = this.lookup(dirname(r.path));
     if (!parent) throw new FsError('ENOENT', path);
