@@ -84,13 +84,20 @@ function dataBytes(size: number, id: number): number {
   return total;
 }
 
-/** Walk order of fsutil: lexical per directory component. */
-function walkCompareParts(pa: string[], pb: string[]): number {
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
+/** Walk order of fsutil (lexical per path component): string order with '/' below every other character. */
+function walkCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x === 47) return -1;
+    if (y === 47) return 1;
+    return x - y;
   }
-  return pa.length - pb.length;
+  return a.length - b.length;
 }
+
 
 /** UTF-8 length of a string without encoding it (paths are nearly always ASCII). */
 function utf8Length(s: string): number {
@@ -119,12 +126,13 @@ const same = (a: TransferStat | undefined, b: ContextEntry) => !!a && a.mode ===
  * packet; only new or changed files send data.
  */
 export function transferBytes(entries: [string, ContextEntry][], previous: TransferMemory): number {
-  // split each path once: the comparison runs n log n times
-  const keyed = entries.map((e) => ({ e, parts: e[0].split('/') }));
-  keyed.sort((a, b) => walkCompareParts(a.parts, b.parts));
+  // contexts arrive sorted by path; walk order differs only around names with characters below '/'
+  let ordered = true;
+  for (let i = 1; i < entries.length && ordered; i++) ordered = walkCompare(entries[i - 1]![0], entries[i]![0]) <= 0;
+  const sorted = ordered ? entries : [...entries].sort((x, y) => walkCompare(x[0], y[0]));
   let total = 2;
   const next: TransferMemory = new Map();
-  keyed.forEach(({ e: [path, e] }, id) => {
+  sorted.forEach(([path, e], id) => {
     total += statBytes(path, e);
     const prev = previous.get(path);
     if (e.type === 'file' && !same(prev, e)) total += dataBytes(e.size, id);
