@@ -158,4 +158,18 @@ describe('docker run flags', () => {
     expect(docker('create --restart foo oracle-base:local true')).toMatchObject({ code: 1, err: ["Error response from daemon: invalid restart policy 'foo'"] });
     expect(docker('create -p 99999:80 oracle-base:local true')).toMatchObject({ code: 125, err: ['docker: Invalid hostPort: 99999.', "See 'docker create --help'."] });
   });
+
+  it('gives each running container its own bridge address, written to its /etc/hosts', () => {
+    const { docker } = dockerSession();
+    docker('run -d --name h1 oracle-base:local sleep 300');
+    docker('run -d --name h2 --hostname two oracle-base:local sleep 300');
+    expect(docker('exec h2 cat /etc/hosts').out.at(-1)).toBe('172.17.0.3\ttwo');
+    expect(docker("inspect -f '{{.NetworkSettings.IPAddress}}' h1 h2").out).toEqual(['172.17.0.2', '172.17.0.3']);
+  });
+
+  it('releases the ports of a container whose program cannot start', () => {
+    const { docker } = dockerSession();
+    expect(docker('run --name np -p 8080:80 oracle-base:local /etc/passwd').code).toBe(126);
+    expect(docker('run -d --name p1 -p 8080:80 oracle-base:local sleep 300').code).toBe(0);
+  });
 });
