@@ -154,6 +154,7 @@ export class Engine {
     e.rng = new Random(this.rng.state);
     for (const [k, v] of this.store.layers) e.store.layers.set(k, v);
     for (const [k, v] of this.store.images) e.store.images.set(k, { ...v, repoDigests: [...v.repoDigests] });
+    e.store.invalidate();
     for (const [k, v] of this.store.tags) e.store.tags.set(k, v);
     for (const [k, v] of this.cache.records) e.cache.records.set(k, v);
     // records are copied (their layers are immutable and shared), so a fork never changes this engine
@@ -275,6 +276,7 @@ export class Engine {
     for (const [d, set] of s.layerRepos) this.layerRepos.set(d, new Set(set));
     this.store.images.clear();
     for (const img of s.images) this.store.images.set(img.id, structuredClone(img));
+    this.store.invalidate();
     this.store.tags.clear();
     for (const [t, id] of s.tags) this.store.tags.set(t, id);
     this.cache.records.clear();

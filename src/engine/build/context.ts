@@ -61,8 +61,8 @@ export class BuildContext {
   /** Paths removed by .dockerignore (shown by the build-context view). */
   readonly ignored: readonly string[];
 
-  private constructor(entries: Map<string, ContextEntry>, ignored: string[] = []) {
-    this.entries = new Map([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  private constructor(entries: Map<string, ContextEntry>, ignored: string[] = [], sorted = false) {
+    this.entries = sorted ? entries : new Map([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
     this.ignored = ignored;
   }
 
@@ -127,6 +127,7 @@ export class BuildContext {
       else ignored.push(p);
     }
     // a directory that is excluded but holds an exception (`!dir/keep`) stays, as a parent
+    if (!patterns.some((x) => x.startsWith('!'))) return new BuildContext(kept, ignored, true);
     for (const p of kept.keys()) {
       let i = p.lastIndexOf('/');
       while (i > 0) {

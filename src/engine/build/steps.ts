@@ -220,15 +220,17 @@ function filesChecksum(files: ReadonlyMap<string, string>): string {
   let c = 0x9e3779b9;
   let d = 0x85ebca6b;
   const mix = (s: string) => {
-    for (let i = 0; i < s.length; i++) {
-      const x = s.charCodeAt(i);
+    // four characters per round keep this far cheaper than hashing the text
+    let i = 0;
+    for (; i + 3 < s.length; i += 4) {
+      const x = s.charCodeAt(i) ^ (s.charCodeAt(i + 1) << 8) ^ (s.charCodeAt(i + 2) << 16) ^ (s.charCodeAt(i + 3) << 24);
       a = Math.imul(a ^ x, 0x01000193);
       b = Math.imul(b ^ x, 0x5bd1e995);
-      c = Math.imul(c ^ x, 0x27d4eb2f);
-      d = Math.imul(d ^ (x + i), 0x165667b1);
+      c = Math.imul(c ^ x, 0x27d4eb2f) ^ (a >>> 15);
+      d = Math.imul(d ^ x, 0x165667b1) ^ (b >>> 13);
     }
-    a = Math.imul(a ^ 10, 0x01000193);
-    b = Math.imul(b ^ 0, 0x5bd1e995);
+    for (; i < s.length; i++) a = Math.imul(a ^ s.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ s.length, 0x5bd1e995);
   };
   for (const [k, v] of files) {
     mix(k);

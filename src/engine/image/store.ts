@@ -51,6 +51,7 @@ export class ImageStore {
     for (const l of layers) if (!this.layers.has(l.diffId)) this.layers.set(l.diffId, l);
     const rec: ImageRecord = { id, config, repoDigests: [], ...extra };
     this.images.set(id, rec);
+    this.version++;
     return rec;
   }
 
@@ -79,7 +80,37 @@ export class ImageStore {
 
   /** Images whose parent is `id` (classic intermediate chains). */
   children(id: string): ImageRecord[] {
-    return [...this.images.values()].filter((i) => i.parent === id);
+    const out: ImageRecord[] = [];
+    for (const c of this.childIndex().get(id) ?? []) {
+      const img = this.images.get(c);
+      if (img?.parent === id) out.push(img);
+    }
+    return out;
+  }
+
+  /** parent → child IDs, rebuilt when the set of images changed (classic builds ask on every step). */
+  private childIndex(): Map<string, Set<string>> {
+    if (this.childIndexFor !== this.version || !this.childIndexCache) {
+      const idx = new Map<string, Set<string>>();
+      for (const img of this.images.values()) {
+        if (!img.parent) continue;
+        let set = idx.get(img.parent);
+        if (!set) idx.set(img.parent, (set = new Set()));
+        set.add(img.id);
+      }
+      this.childIndexCache = idx;
+      this.childIndexFor = this.version;
+    }
+    return this.childIndexCache;
+  }
+
+  private childIndexCache?: Map<string, Set<string>>;
+  private childIndexFor = -1;
+  private version = 0;
+
+  /** Call after changing `images` directly (restore, fork). */
+  invalidate(): void {
+    this.version++;
   }
 
   /** True when the image has no tag and no digest: `<none>:<none>`. */
@@ -138,6 +169,7 @@ export class ImageStore {
     const img = this.images.get(id);
     if (!img) return [];
     this.images.delete(id);
+    this.version++;
     for (const [t, i] of [...this.tags]) if (i === id) this.tags.delete(t);
     const used = new Set<string>(keepLayers);
     for (const other of this.images.values()) for (const d of other.config.rootfs.diff_ids) used.add(d);
