@@ -222,9 +222,18 @@ export const ps: DockerCommand = {
       for (const c of list) io.stdout(noTrunc ? c.id : short(c.id));
       return 0;
     }
+    const format = f.string('format') ?? 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
+    const wantSize = f.bool('size') || format.includes('Size');
+    const imageSizes = new Map<string, number>();
+    const sizeText = (c: ContainerRecord) => {
+      if (!wantSize) return '';
+      if (!imageSizes.has(c.imageId)) {
+        const img = engine.store.images.get(c.imageId);
+        imageSizes.set(c.imageId, img ? engine.store.sizeOf(img) : 0);
+      }
+      return `${humanSize(c.upper.size)} (virtual ${humanSize(c.upper.size + imageSizes.get(c.imageId)!)})`;
+    };
     const rows = list.map((c) => {
-      const img = engine.store.images.get(c.imageId);
-      const virtual = c.upper.size + (img ? engine.store.sizeOf(img) : 0);
       return goStruct('*formatter.ContainerContext', {
         ID: noTrunc ? c.id : short(c.id),
         Image: c.imageRef,
@@ -234,7 +243,7 @@ export const ps: DockerCommand = {
         Ports: displayablePorts(apiPorts(c)),
         State: c.state.status,
         Status: statusText(c, now),
-        Size: `${humanSize(c.upper.size)} (virtual ${humanSize(virtual)})`,
+        Size: sizeText(c),
         Names: c.name,
         Labels: Object.entries(c.config.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
         Mounts: mountNames(c, noTrunc),
@@ -243,10 +252,9 @@ export const ps: DockerCommand = {
       });
     });
     const headers = { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Names: 'NAMES', Labels: 'LABELS', Mounts: 'MOUNTS', LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS' };
-    let format = f.string('format') ?? 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
-    if (f.bool('quiet')) format = 'table {{.ID}}';
-    if (f.bool('size') && format.startsWith('table') && !format.includes('.Size')) format += '\t{{.Size}}';
-    printFormatted(io, format, rows, headers);
+    let shown = f.bool('quiet') ? 'table {{.ID}}' : format;
+    if (f.bool('size') && shown.startsWith('table') && !shown.includes('.Size')) shown += '\t{{.Size}}';
+    printFormatted(io, shown, rows, headers);
     return 0;
   },
 };
