@@ -53,6 +53,21 @@ function digestOfData(data: Uint8Array): string {
   return d;
 }
 
+/** Filtered contexts by source context and .dockerignore text (a context never changes). */
+const filtered = new WeakMap<BuildContext, Map<string, BuildContext>>();
+
+const recentContexts: { inputs: ContextInput[]; ctx: BuildContext }[] = [];
+
+function sameInputs(a: ContextInput[], b: ContextInput[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.path !== y.path || x.type !== y.type || x.mode !== y.mode || x.mtime !== y.mtime || x.data !== y.data || x.target !== y.target) return false;
+  }
+  return true;
+}
+
 /** .dockerignore answers by pattern set: whether a path is ignored never changes for the same patterns. */
 const ignoreAnswers = new Map<string, Map<string, boolean>>();
 
@@ -66,8 +81,21 @@ export class BuildContext {
     this.ignored = ignored;
   }
 
-  /** Builds a context from caller-provided files; parent directories are implied. */
+  /**
+   * Builds a context from caller-provided files; parent directories are implied.
+   * The same files (same bytes objects and stat) give back the same context, so a
+   * rebuild reuses everything computed about it.
+   */
   static from(inputs: Iterable<ContextInput>): BuildContext {
+    const list = [...inputs];
+    for (const r of recentContexts) if (sameInputs(r.inputs, list)) return r.ctx;
+    const ctx = BuildContext.fromUncached(list);
+    recentContexts.unshift({ inputs: list.map((f) => ({ ...f })), ctx });
+    if (recentContexts.length > 4) recentContexts.pop();
+    return ctx;
+  }
+
+  private static fromUncached(inputs: ContextInput[]): BuildContext {
     const m = new Map<string, ContextEntry>();
     for (const f of inputs) {
       const p = cleanRel(f.path);
@@ -99,6 +127,17 @@ export class BuildContext {
    */
   withIgnore(dockerignore: string | undefined, keep: string[] = []): BuildContext {
     if (!dockerignore) return this;
+    const memoKey = `${keep.join('\0')}\0\0${dockerignore}`;
+    let memo = filtered.get(this);
+    const hit = memo?.get(memoKey);
+    if (hit) return hit;
+    const result = this.withIgnoreUncached(dockerignore, keep);
+    if (!memo) filtered.set(this, (memo = new Map()));
+    memo.set(memoKey, result);
+    return result;
+  }
+
+  private withIgnoreUncached(dockerignore: string, keep: string[]): BuildContext {
     const patterns = dockerignore
       .split(/\r?\n/)
       .map((l) => l.trim())

@@ -248,6 +248,45 @@ function filesChecksum(files: ReadonlyMap<string, string>): string {
   return sum;
 }
 
+interface SourceRead {
+  flat: { top: string; items: Item[]; isDir: boolean }[];
+  files: Map<string, string>;
+  sum: string;
+}
+
+/** What each build context's sources resolved to: a context never changes, and rebuilds ask again. */
+const contextReads = new WeakMap<BuildContext, Map<string, SourceRead>>();
+
+/** Selects and checksums COPY/ADD sources (memoised per build context). */
+function readSources(src: CopySource, sources: string[], ins: CopyIns, builder: BuilderKind): SourceRead {
+  const key = `${builder}\0${ins.kind}\0${sources.join('\0')}`;
+  const memo = src.kind === 'context' ? contextReads.get(src.context) : undefined;
+  const hit = memo?.get(key);
+  if (hit) return hit;
+  const flat = sources.flatMap((p) => {
+    const sel = selectSources(src, p, ins, builder);
+    // BuildKit accepts a wildcard that matches nothing; classic does not
+    if (sel.length === 0 && !(builder === 'buildkit' && /[*?[]/.test(p))) throw notFound(ins, builder, p, src);
+    return sel;
+  });
+  const files = new Map<string, string>();
+  for (const sel of flat) {
+    const prefix = sel.top === '' ? '' : sel.top + '/';
+    for (const it of sel.items) {
+      const k = it.rel === '' ? sel.top : prefix + it.rel;
+      if (it.entry.type === 'file') files.set(k, `${it.entry.digest}:${(it.entry.mode & 0o7777).toString(8)}`);
+      else files.set(k + (it.entry.type === 'dir' ? '/' : ''), `${it.entry.type}:${(it.entry.mode & 0o7777).toString(8)}`);
+    }
+  }
+  const read = { flat, files, sum: filesChecksum(files) };
+  if (src.kind === 'context') {
+    let m = contextReads.get(src.context);
+    if (!m) contextReads.set(src.context, (m = new Map()));
+    m.set(key, read);
+  }
+  return read;
+}
+
 /** Plans COPY or ADD: resolves sources and checksums them, without touching the filesystem. */
 export function planCopy(state: StageState, ins: CopyIns, src: CopySource, env: StepEnv): CopyPlan {
   const senv = substitutionEnv(state);
@@ -258,27 +297,12 @@ export function planCopy(state: StageState, ins: CopyIns, src: CopySource, env: 
   const owner = ins.chown ? resolveChown(fs, processWord(ins.chown, senv, env.escape)) : { uid: 0, gid: 0 };
   const chmod = ins.chmod ? parseInt(ins.chmod, 8) : undefined;
   if (ins.chmod && (Number.isNaN(chmod) || !/^[0-7]{3,4}$/.test(ins.chmod))) throw new DockerError(`invalid chmod parameter: ${ins.chmod}`);
-  const flat = sources.flatMap((p) => {
-    const sel = selectSources(src, p, ins, env.builder);
-    // BuildKit accepts a wildcard that matches nothing; classic does not
-    if (sel.length === 0 && !(env.builder === 'buildkit' && /[*?[]/.test(p))) throw notFound(ins, env.builder, p, src);
-    return sel;
-  });
+  const { flat, files, sum } = readSources(src, sources, ins, env.builder);
   const destExistsAsDir = fs.stat(dest)?.type === 'dir';
   if (flat.length > 1 && !destRaw.endsWith('/') && !destExistsAsDir) {
     throw new DockerError(`When using ${ins.kind} with more than one source file, the destination must be a directory and end with a /`);
   }
-  const files = new Map<string, string>();
-  for (const sel of flat) {
-    const prefix = sel.top === '' ? '' : sel.top + '/';
-    for (const it of sel.items) {
-      const key = it.rel === '' ? sel.top : prefix + it.rel;
-      if (it.entry.type === 'file') files.set(key, `${it.entry.digest}:${(it.entry.mode & 0o7777).toString(8)}`);
-      else files.set(key + (it.entry.type === 'dir' ? '/' : ''), `${it.entry.type}:${(it.entry.mode & 0o7777).toString(8)}`);
-    }
-  }
   const single = flat.length === 1 ? flat[0]! : undefined;
-  const sum = filesChecksum(files);
   const classicSource = single ? `${single.isDir ? 'dir' : 'file'}:${sum}` : `multi:${sum}`;
   const destIsDir = destRaw.endsWith('/') || flat.length > 1 || destExistsAsDir;
   return { ins, classicSource, dest: destRaw, args: [...sources, destRaw], files, checksum: sum, target: dest, destIsDir, selections: flat, owner, chmod };
