@@ -53,7 +53,9 @@ export type EngineEvent =
   | { type: 'image.untagged'; imageId: string; tag: string }
   | { type: 'image.deleted'; imageId: string }
   | { type: 'image.pulled'; imageId: string; reference: string }
-  | { type: 'container.state'; containerId: string; name: string; state: string; exitCode?: number }
+  | { type: 'container.created'; containerId: string; name: string; imageId: string }
+  | { type: 'container.state'; containerId: string; name: string; state: ContainerStateName; previous?: ContainerStateName; exitCode?: number }
+  | { type: 'container.renamed'; containerId: string; name: string; previous: string }
   | { type: 'container.removed'; containerId: string; name: string }
   | { type: 'volume.created'; name: string }
   | { type: 'volume.removed'; name: string }
@@ -74,3 +76,6 @@ export interface TransferTotals {
 }
 
 export type EngineEventType = EngineEvent['type'];
+
+/** The states `docker inspect` reports in `.State.Status`. */
+export type ContainerStateName = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

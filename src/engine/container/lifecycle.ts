@@ -12,7 +12,6 @@ import { resolveUser, type ResolvedUser } from '../fs/passwd.js';
 import { emptyContainerConfig, type ContainerConfig } from '../image/types.js';
 import type { ImageRecord } from '../image/store.js';
 import { lookupCommand } from '../shell/exec.js';
-import type { EngineEvent } from '../../shared/events.js';
 import { createVolume, removeVolume, volumeUsers } from '../volume/volumes.js';
 import { defaultHostSettings, hostSettings, type HostOptions } from './host-config.js';
 import { parseMounts } from './mounts.js';
@@ -67,9 +66,7 @@ export function resolveCommand(config: ContainerConfig, opts: Pick<CreateOptions
 export function setState(engine: Engine, c: ContainerRecord, state: ContainerState, withExitCode = state.status === 'exited' || state.status === 'restarting'): void {
   const previous = c.state.status;
   c.state = state;
-  // `previous` is proposed for src/shared/events.ts; consumers that do not know it ignore it
-  const ev = { type: 'container.state', containerId: c.id, name: c.name, state: state.status, ...(withExitCode ? { exitCode: state.exitCode } : {}), previous };
-  engine.emit(ev as EngineEvent);
+  engine.emit({ type: 'container.state', containerId: c.id, name: c.name, state: state.status, previous, ...(withExitCode ? { exitCode: state.exitCode } : {}) });
 }
 
 /** Whether the container has processes (running or frozen). */
@@ -160,6 +157,7 @@ export function createContainer(engine: Engine, img: ImageRecord, imageRef: stri
     restartCount: 0,
   };
   engine.containers.set(id, c);
+  engine.emit({ type: 'container.created', containerId: id, name: c.name, imageId: img.id });
   engine.emit({ type: 'container.state', containerId: id, name: c.name, state: 'created' });
   return c;
 }
@@ -381,7 +379,9 @@ export function renameContainer(engine: Engine, c: ContainerRecord, newName: str
     if (!(e instanceof DockerError)) throw e;
     throw new DockerError(`Error response from daemon: Error when allocating new name: ${e.message.replace(/^Error response from daemon: /, '')}`);
   }
+  const previous = c.name;
   c.name = bare;
+  engine.emit({ type: 'container.renamed', containerId: c.id, name: bare, previous });
 }
 
 /** Removes a container and its writable layer (and, with `volumes`, its anonymous volumes). */
