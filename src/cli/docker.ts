@@ -21,6 +21,7 @@ import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './
 import { Flags, HelpRequest, parseFlags, usageText } from './flags.js';
 import { TemplateError } from './format/template.js';
 import type { CliIO, DockerCommand } from './types.js';
+import { workspaceBinds } from './workspace-binds.js';
 
 /** Every command, by the words that name it (aliases included). */
 export const COMMANDS = new Map<string, DockerCommand>();
@@ -54,6 +55,8 @@ export function runDocker(engine: Engine, argv: string[], io: CliIO): number {
     io.stderr("See 'docker --help'");
     return 1;
   }
+  // bind mounts (`-v /host/dir:/path`) see the learner's workspace
+  engine.binds = workspaceBinds(io.workspace);
   try {
     const flags = new Flags(parseFlags(cmd.spec, rest));
     return cmd.run(engine, flags, io);

@@ -26,6 +26,14 @@ import { Registry, type StoredManifest } from './registry/registry.js';
 import { pullImage } from './registry/transfer.js';
 import type { Reference } from './image/reference.js';
 
+/** Where bind mounts find host folders: the CLI backs it with the workspace. */
+export interface BindProvider {
+  /** The folder's content as a layer (paths relative to the folder, absolute from `/`), or undefined when it does not exist. */
+  read(path: string): Layer | undefined;
+  /** Files a container wrote into the mounted folder (its diff), to write back. */
+  write(path: string, changes: Layer): void;
+}
+
 /** Seconds since the epoch; injectable so runs are reproducible. */
 export interface Clock {
   now(): number;
@@ -64,8 +72,8 @@ export class Engine {
   readonly cache = new BuildCache();
   readonly containers = new Map<string, ContainerRecord>();
   readonly volumes = new Map<string, VolumeRecord>();
-  /** The content of a bind mount's source folder (the workspace), as a layer; set by the caller that owns the files. */
-  bindSource?: (path: string) => Layer;
+  /** Host folders for bind mounts (the learner's workspace); set by the caller that owns the files. */
+  binds?: BindProvider;
   readonly transfers = new Map<string, TransferMemory>();
   readonly buildkitLoaded = new Set<string>();
   /** Registries of this world, by host. */

@@ -107,7 +107,10 @@ export function openContainer(engine: Engine, c: ContainerRecord): ContainerView
       });
       fs = vfs;
     } else if (m.type === 'bind') {
-      fs = new UnionFs([], { now: () => engine.now() }, engine.bindSource?.(m.source) ?? new Layer([]));
+      const host = engine.binds?.read(m.source);
+      const bfs = new UnionFs(host ? [host] : [], { now: () => engine.now() });
+      if (m.rw) saves.push(() => engine.binds?.write(m.source, bfs.diff()));
+      fs = bfs;
     } else fs = new UnionFs([], { now: () => engine.now() });
     mounted.push({ at: m.destination, fs, readOnly: !m.rw });
   }
