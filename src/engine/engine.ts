@@ -233,8 +233,10 @@ export class Engine {
   findContainer(ref: string): ContainerRecord | undefined {
     const name = ref.replace(/^\//, '');
     for (const c of this.containers.values()) if (c.name === name) return c;
+    if (!ref) return undefined;
     const byId = [...this.containers.values()].filter((c) => c.id.startsWith(ref));
-    return byId.length === 1 ? byId[0] : undefined;
+    if (byId.length > 1) throw new DockerError(`Error response from daemon: multiple IDs found with provided prefix: ${ref}`);
+    return byId[0];
   }
 
   /** The engine's whole state as JSON-safe data. */
