@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { runDocker } from '../../src/cli/docker.js';
-import type { Workspace } from '../../src/cli/types.js';
+import { MemoryWorkspace } from '../../src/cli/memory-workspace.js';
+import type { CliIO, Workspace } from '../../src/cli/types.js';
 import { BuildContext, type ContextInput } from '../../src/engine/build/context.js';
 import type { BuildOutput, BuildRequest, BuildResult } from '../../src/engine/build/types.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -425,6 +426,177 @@ async function measure(fx: Fixture, base: BuildContext, builder: Builder, runs: 
   return { cold, cached, changed, cli, engine };
 }
 
+// ---------------------------------------------------------------- CLI scenarios: push/pull, container cycles, memory
+
+/** Drives the engine through `docker ...` as the app does; collects stdout only when asked. */
+class Cli {
+  out: string[] = [];
+  collect = false;
+  readonly io: CliIO;
+  readonly classicIo: CliIO;
+  constructor(
+    readonly engine: Engine,
+    readonly ws: MemoryWorkspace,
+  ) {
+    const stdout = (l: string) => {
+      if (this.collect) this.out.push(l);
+    };
+    this.io = { stdout, stderr() {}, env: { DOCKER_BUILDKIT: '1' }, workspace: ws };
+    this.classicIo = { ...this.io, env: { DOCKER_BUILDKIT: '0' } };
+  }
+  /** Runs `docker ARGV`, throwing unless it exits 0. */
+  run(argv: string[], io = this.io): void {
+    const code = runDocker(this.engine, argv, io);
+    if (code !== 0) throw new Error(`docker ${argv.join(' ')} exited ${code}`);
+  }
+  /** Runs `docker ARGV` and returns its stdout lines. */
+  lines(argv: string[]): string[] {
+    this.out = [];
+    this.collect = true;
+    try {
+      this.run(argv);
+    } finally {
+      this.collect = false;
+    }
+    return this.out;
+  }
+}
+
+const PUSH_REF = 'localhost:5000/bench/app:v1';
+const PUSH_LAYERS = 20;
+
+/** FROM oracle-base:local and 19 steps, alternately RUN (echo of ~2-4 KB) and COPY (a 3-5 KB file): 20 layers. */
+function pushPullWorkspace(): MemoryWorkspace {
+  const rand = lcg(5000);
+  const ws = MemoryWorkspace.of({});
+  const lines = ['FROM oracle-base:local'];
+  for (let i = 1; i < PUSH_LAYERS; i++) {
+    if (i % 2) {
+      lines.push(`RUN mkdir -p /data && echo "${text(rand, `step ${i}`, 2048 + Math.floor(rand() * 2048)).replace(/\n/g, ' ')}" > /data/run${i}.txt`);
+    } else {
+      ws.write(`ctx/files/f${i}.txt`, text(rand, `// file ${i}`, 3072 + Math.floor(rand() * 2048)));
+      lines.push(`COPY files/f${i}.txt /data/copy${i}.txt`);
+    }
+  }
+  ws.write('ctx/Dockerfile', lines.join('\n') + '\n');
+  return ws;
+}
+
+/** The last status each layer printed (`abc123def456: Pushed`). */
+function layerStatus(lines: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const l of lines) {
+    const r = /^([0-9a-f]{12}): (.*)$/.exec(l);
+    if (r) m.set(r[1]!, r[2]!);
+  }
+  return m;
+}
+
+function expectStatus(what: string, lines: string[], want: Record<string, number>): void {
+  const got: Record<string, number> = {};
+  for (const s of layerStatus(lines).values()) got[s] = (got[s] ?? 0) + 1;
+  if (JSON.stringify(Object.entries(got).sort()) !== JSON.stringify(Object.entries(want).sort())) throw new Error(`${what}: layers ended ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+interface PushPullSamples {
+  push_fresh: Sample[];
+  push_again: Sample[];
+  pull: Sample[];
+}
+
+/**
+ * One run: a fresh engine builds the 20-layer image (untimed), then push to a
+ * fresh repository, push again, rmi + builder prune (untimed: the build cache
+ * keeps the layers otherwise, and the pull would find them all), pull.
+ */
+function pushPullRun(ws: MemoryWorkspace, into?: PushPullSamples): void {
+  const cli = new Cli(freshEngine(), ws);
+  cli.run(['build', '-t', PUSH_REF, 'ctx']);
+  let lines: string[] = [];
+  const fresh = time(() => (lines = cli.lines(['push', PUSH_REF])));
+  const pushed = lines.filter((l) => /^[0-9a-f]{12}: Pushed$/.test(l)).length;
+  if (pushed !== PUSH_LAYERS) throw new Error(`first push: ${pushed} lines end with ": Pushed", want ${PUSH_LAYERS}`);
+  expectStatus('first push', lines, { Pushed: PUSH_LAYERS });
+  const again = time(() => (lines = cli.lines(['push', PUSH_REF])));
+  expectStatus('second push', lines, { 'Layer already exists': PUSH_LAYERS });
+  cli.run(['rmi', PUSH_REF]);
+  cli.run(['builder', 'prune', '-a', '-f']);
+  const pull = time(() => (lines = cli.lines(['pull', PUSH_REF])));
+  expectStatus('pull', lines, { 'Already exists': 1, 'Pull complete': PUSH_LAYERS - 1 });
+  if (into) {
+    into.push_fresh.push(fresh);
+    into.push_again.push(again);
+    into.pull.push(pull);
+  }
+}
+
+const CYCLES = 1000;
+
+/** `docker create --name cN oracle-base:local true`, `docker start cN`, `docker rm cN`, CYCLES times on one engine. */
+function containerCycles(): Sample {
+  const cli = new Cli(freshEngine(), MemoryWorkspace.of({}));
+  const sample = time(() => {
+    for (let i = 0; i < CYCLES; i++) {
+      const name = `c${i}`;
+      cli.run(['create', '--name', name, 'oracle-base:local', 'true']);
+      cli.run(['start', name]);
+      cli.run(['rm', name]);
+    }
+  });
+  const left = cli.lines(['ps', '-a', '-q']).filter((l) => l.trim() !== '');
+  if (left.length) throw new Error(`container cycles: docker ps -a -q lists ${left.length} containers at the end`);
+  return sample;
+}
+
+const MIXED_COMMANDS = 500;
+
+/**
+ * MIXED_COMMANDS commands on one engine, 20 per round: builds with both
+ * builders, run --rm, run -d sleep + stop + rm, tag, images, ps -a, volume
+ * create/rm, push/pull, rmi. Every fifth round's images are kept, the rest removed.
+ */
+function mixedCommands(cli: Cli): number {
+  let n = 0;
+  const run = (argv: string[], io?: CliIO) => {
+    cli.run(argv, io);
+    n++;
+  };
+  for (let k = 0; n < MIXED_COMMANDS; k++) {
+    const [a, b] = k % 2 ? [cli.classicIo, cli.io] : [cli.io, cli.classicIo];
+    const img = `bench/mix:${k}`;
+    const remote = `localhost:5000/bench/mix:${k}`;
+    cli.ws.write(`mix/a/app${k}.txt`, `app ${k}\n`.repeat(50 + k));
+    cli.ws.write('mix/a/Dockerfile', `FROM oracle-base:local\nWORKDIR /app\nCOPY app${k}.txt ./\nRUN echo "round ${k}" > /app/round && mkdir -p /app/out\nENV ROUND=${k}\nCMD ["cat", "/app/round"]\n`);
+    cli.ws.write('mix/b/Dockerfile', `FROM oracle-base:local\nRUN echo "second ${k}" > /second\nLABEL round=${k}\n`);
+    run(['build', '-t', img, 'mix/a'], a);
+    run(['run', '--rm', img, 'cat', '/app/round']);
+    run(['run', '-d', '--name', `d${k}`, 'oracle-base:local', 'sleep', '100']);
+    run(['stop', `d${k}`]);
+    run(['rm', `d${k}`]);
+    run(['tag', img, remote]);
+    run(['images']);
+    run(['ps', '-a']);
+    run(['volume', 'create', `v${k}`]);
+    run(['volume', 'rm', `v${k}`]);
+    run(['push', remote]);
+    run(['rmi', remote]);
+    run(['pull', remote]);
+    run(['run', '--rm', remote, 'echo', 'hi']);
+    run(['build', '-t', `bench/mix2:${k}`, 'mix/b'], b);
+    run(['images']);
+    run(['ps', '-a']);
+    run(['rmi', remote]);
+    if (k % 5) {
+      run(['rmi', `bench/mix2:${k}`]);
+      run(['rmi', img]);
+    } else {
+      run(['images', '-q']);
+      run(['volume', 'ls']);
+    }
+  }
+  return n;
+}
+
 /** A `gc()` without --expose-gc on the command line, so heap numbers are of live objects. */
 function gcFunction(): () => void {
   setFlagsFromString('--expose-gc');
@@ -481,6 +653,40 @@ async function main(): Promise<void> {
   gc();
   const heap = process.memoryUsage().heapUsed;
 
+  // push/pull of a 20-layer image, container create/start/rm cycles: warm-up once, then N runs each
+  log('bench: push/pull, container cycles...');
+  const phase = async (label: string, fn: () => void) => {
+    const prof = onProfile ? await startProfiler() : undefined;
+    fn();
+    if (prof && onProfile) onProfile(label, await prof.stop());
+  };
+  const pushWs = pushPullWorkspace();
+  pushPullRun(pushWs);
+  const pushPull: PushPullSamples = { push_fresh: [], push_again: [], pull: [] };
+  await phase('push/pull 20 layers', () => {
+    for (let i = 0; i < opts.runs; i++) pushPullRun(pushWs, pushPull);
+  });
+  containerCycles();
+  const cycles: Sample[] = [];
+  await phase(`container cycles x${CYCLES}`, () => {
+    for (let i = 0; i < opts.runs; i++) cycles.push(containerCycles());
+  });
+
+  // memory: what one engine holds after MIXED_COMMANDS mixed commands (the workspace is made before the baseline)
+  log(`bench: ${MIXED_COMMANDS} mixed commands...`);
+  // warm-up on a throwaway engine (JIT, module-level caches), then a settled baseline
+  mixedCommands(new Cli(freshEngine(), MemoryWorkspace.of({})));
+  const mixedWs = MemoryWorkspace.of({});
+  gc();
+  gc();
+  const mixedBefore = process.memoryUsage().heapUsed;
+  const mixed = new Cli(freshEngine(), mixedWs);
+  const mixedCount = mixedCommands(mixed);
+  if (mixedCount !== MIXED_COMMANDS) throw new Error(`mixed: ran ${mixedCount} commands, want ${MIXED_COMMANDS}`);
+  gc();
+  const mixedRetained = process.memoryUsage().heapUsed - mixedBefore;
+  const snapshotChars = JSON.stringify(mixed.engine.snapshot()).length;
+
   type Pick = (s: Samples) => Sample[];
   const wall = (xs: Sample[]) => xs.map((x) => x.wall);
   const per = (pick: Pick, of: keyof Sample = 'wall') => Object.fromEntries(BUILDERS.map((b) => [b, round2(median(pick(results.get(b)!).map((x) => x[of])))])) as Record<Builder, number>;
@@ -507,6 +713,13 @@ async function main(): Promise<void> {
     met: Object.fromEntries(BUILDERS.map((b) => [b, { cold_build: cold[b] <= TARGETS.cold_build_ms, cached_rebuild: cached[b] <= TARGETS.cached_rebuild_ms }])),
     heap_used_mb: mb(heap),
     engine_retained_mb: Object.fromEntries(BUILDERS.map((b) => [b, mb(retained.get(b)!)])),
+    push_pull_20_layers_ms: {
+      push_fresh: round2(median(wall(pushPull.push_fresh))),
+      push_again: round2(median(wall(pushPull.push_again))),
+      pull: round2(median(wall(pushPull.pull))),
+    },
+    container_cycles_1000_ms: { total: round2(median(wall(cycles))), per_cycle_us: round2((1000 * median(wall(cycles))) / CYCLES), range: [round2(Math.min(...wall(cycles))), round2(Math.max(...wall(cycles)))] },
+    memory_after_500_mixed_mb: { engine_retained: mb(mixedRetained), snapshot_kb: round2(snapshotChars / 1024) },
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 
