@@ -57,6 +57,7 @@ export function runDocker(engine: Engine, argv: string[], io: CliIO): number {
   }
   // bind mounts (`-v /host/dir:/path`) see the learner's workspace
   engine.binds = workspaceBinds(io.workspace);
+  const before = engine.checkpoint();
   try {
     const flags = new Flags(parseFlags(cmd.spec, rest));
     return cmd.run(engine, flags, io);
@@ -73,7 +74,10 @@ export function runDocker(engine: Engine, argv: string[], io: CliIO): number {
       for (const l of e.message.split('\n')) io.stderr(l);
       return e.exitCode;
     }
-    throw e;
+    // a bug in the simulator must not take the learner's world with it
+    engine.rollback(before);
+    io.stderr(`layerlab: internal error in the simulator: ${(e as Error).message ?? e} (nothing was changed; please report this command)`);
+    return 1;
   }
 }
 

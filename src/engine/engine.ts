@@ -26,6 +26,11 @@ import { Registry, type StoredManifest } from './registry/registry.js';
 import { pullImage } from './registry/transfer.js';
 import type { Reference } from './image/reference.js';
 
+/** A saved state of the engine (see Engine.checkpoint). */
+export interface Checkpoint {
+  readonly state: Engine;
+}
+
 /** Where bind mounts find host folders: the CLI backs it with the workspace. */
 export interface BindProvider {
   /** The folder's content as a layer (paths relative to the folder, absolute from `/`), or undefined when it does not exist. */
@@ -159,19 +164,49 @@ export class Engine {
   fork(): Engine {
     const t = this.clock.now();
     const e = new Engine({ clock: { now: () => t }, resolver: this.resolver, hub: this.hub });
+    this.copyStateInto(e, false);
+    return e;
+  }
+
+  /** An in-memory copy of the state (layers shared, everything mutable copied), for undo and for rollback. */
+  checkpoint(): Checkpoint {
+    const e = new Engine({ clock: this.clock, resolver: this.resolver, hub: this.hub });
+    this.copyStateInto(e, true);
+    return { state: e };
+  }
+
+  /** Puts the state back as it was at a checkpoint. */
+  rollback(cp: Checkpoint): void {
+    cp.state.copyStateInto(this, true);
+  }
+
+  /** Copies this engine's state into `e`: immutable layers are shared, records are copied. */
+  private copyStateInto(e: Engine, withRegistries: boolean): void {
     e.rng = new Random(this.rng.state);
+    e.store.layers.clear();
     for (const [k, v] of this.store.layers) e.store.layers.set(k, v);
+    e.store.images.clear();
     for (const [k, v] of this.store.images) e.store.images.set(k, { ...v, repoDigests: [...v.repoDigests] });
     e.store.invalidate();
+    e.store.tags.clear();
     for (const [k, v] of this.store.tags) e.store.tags.set(k, v);
+    e.cache.records.clear();
     for (const [k, v] of this.cache.records) e.cache.records.set(k, v);
-    // records are copied (their layers are immutable and shared), so a fork never changes this engine
+    e.containers.clear();
     for (const [k, v] of this.containers) e.containers.set(k, { ...structuredClone({ ...v, upper: undefined }), upper: v.upper });
+    e.volumes.clear();
     for (const [k, v] of this.volumes) e.volumes.set(k, { ...structuredClone({ ...v, content: undefined }), content: v.content });
+    e.transfers.clear();
     for (const [k, v] of this.transfers) e.transfers.set(k, new Map(v));
+    e.buildkitLoaded.clear();
     for (const id of this.buildkitLoaded) e.buildkitLoaded.add(id);
-    for (const [h, r] of this.registries) e.registries.set(h, r);
-    return e;
+    e.registries.clear();
+    for (const [h, r] of this.registries) e.registries.set(h, withRegistries ? r.copy() : r);
+    e.logins.clear();
+    for (const h of this.logins) e.logins.add(h);
+    e.layerRepos.clear();
+    for (const [d, set] of this.layerRepos) e.layerRepos.set(d, new Set(set));
+    e.linkBytesPerSecond = this.linkBytesPerSecond;
   }
 
   private buildHost(): BuildHost {

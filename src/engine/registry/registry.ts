@@ -46,6 +46,15 @@ export class Registry {
     return digest ? this.manifests.get(digest) : undefined;
   }
 
+  /** A copy whose repositories can change without changing this one (manifests and blobs are immutable). */
+  copy(): Registry {
+    const r = new Registry(this.host);
+    for (const [n, x] of this.repos) r.repos.set(n, { tags: new Map(x.tags), manifests: new Set(x.manifests), blobs: new Set(x.blobs) });
+    for (const [d, m] of this.manifests) r.manifests.set(d, m);
+    for (const [d, b] of this.blobs) r.blobs.set(d, b);
+    return r;
+  }
+
   /** Other repositories of this registry that hold a blob (candidates for a cross-repo mount). */
   reposWithBlob(blob: string): string[] {
     return [...this.repos].filter(([, r]) => r.blobs.has(blob)).map(([n]) => n);
