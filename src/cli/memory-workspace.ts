@@ -84,8 +84,13 @@ export class MemoryWorkspace implements Workspace {
     return n?.type === 'file' ? n.data! : null;
   }
 
-  writeFile(path: string, data: Uint8Array): void {
-    this.write(path, data);
+  writeFile(path: string, data: Uint8Array, mode?: number): void {
+    this.write(path, data, mode);
+  }
+
+  mkdir(path: string, mode?: number): void {
+    this.mkdirp(path);
+    if (mode !== undefined) this.chmod(path, mode);
   }
 
   readTree(path: string): ContextInput[] | null {

@@ -15,8 +15,10 @@ export interface Workspace {
   readTree(path: string): ContextInput[] | null;
   /** A file's bytes, or null when it does not exist. */
   readFile(path: string): Uint8Array | null;
-  /** Writes a file (for `docker cp` out of a container). */
-  writeFile?(path: string, data: Uint8Array): void;
+  /** Writes a file, creating its folders (for `docker cp` out of a container and bind mounts). */
+  writeFile?(path: string, data: Uint8Array, mode?: number): void;
+  /** Creates a folder and its parents. */
+  mkdir?(path: string, mode?: number): void;
   /** The absolute, normalized form of a path. */
   resolve(path: string): string;
 }

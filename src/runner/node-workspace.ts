@@ -16,9 +16,14 @@ export function nodeWorkspace(cwd: string): Workspace {
         return null;
       }
     },
-    writeFile(p, data) {
+    writeFile(p, data, mode) {
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(p, data);
+      if (mode !== undefined) fs.chmodSync(p, mode & 0o7777);
+    },
+    mkdir(p, mode) {
+      fs.mkdirSync(p, { recursive: true });
+      if (mode !== undefined) fs.chmodSync(p, mode & 0o7777);
     },
     readTree(dir) {
       let st;

@@ -58,9 +58,10 @@ function copyOut(engine: Parameters<DockerCommand['run']>[0], io: CliIO, name: s
   }
   if (srcIsDir && ws.readFile(target) !== null) throw new DockerError('cannot copy directory');
   for (const n of nodes) {
-    // the Workspace interface writes files only: folders appear with their files, links are skipped
-    if (n.type !== 'file') continue;
-    ws.writeFile(n.path ? `${target}/${n.path}` : target, n.data ?? new Uint8Array(0));
+    const p = n.path ? `${target}/${n.path}` : target;
+    // folders keep their mode (empty ones too); the Workspace has no symlinks, so links are skipped
+    if (n.type === 'dir') ws.mkdir?.(p, n.mode & 0o7777);
+    else if (n.type === 'file') ws.writeFile(p, n.data ?? new Uint8Array(0), n.mode & 0o7777);
   }
 }
 

@@ -18,6 +18,8 @@ export interface Reference {
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_RE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$/;
+const NAME_MAX = 255;
 
 /** Parses a reference; throws Docker's "invalid reference format" errors. */
 export function parseReference(ref: string): Reference {
@@ -42,13 +44,20 @@ export function parseReference(ref: string): Reference {
   const slash = rest.indexOf('/');
   if (slash >= 0) {
     const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    // a first component that cannot be a host (a_b.c) is read as part of the path, as the grammar's match does
+    const hostLike = first.includes('.') || first.includes(':') || first === 'localhost';
+    if (hostLike && (DOMAIN_RE.test(first) || !COMPONENT_RE.test(first))) {
+      if (!DOMAIN_RE.test(first)) throw new DockerError('invalid reference format');
       domain = first === 'index.docker.io' ? 'docker.io' : first;
       path = rest.slice(slash + 1);
     }
   }
-  if (path !== path.toLowerCase()) throw new DockerError('invalid reference format: repository name must be lowercase');
-  if (!path.split('/').every((c) => COMPONENT_RE.test(c))) throw new DockerError('invalid reference format');
+  if (!path.split('/').every((c) => COMPONENT_RE.test(c))) {
+    // Docker names the case only when the lowercased name would be valid
+    const lowerOk = path.toLowerCase().split('/').every((c) => COMPONENT_RE.test(c));
+    throw new DockerError(lowerOk && path !== path.toLowerCase() ? 'invalid reference format: repository name must be lowercase' : 'invalid reference format');
+  }
+  if ((domain === 'docker.io' ? path : `${domain}/${path}`).length > NAME_MAX) throw new DockerError(`invalid reference format: repository name must not be more than ${NAME_MAX} characters`);
   if (domain === 'docker.io' && !path.includes('/')) path = 'library/' + path;
   return { domain, path, tag, digest };
 }
@@ -56,7 +65,8 @@ export function parseReference(ref: string): Reference {
 /** The repository as Docker prints it (no `docker.io/`, no `library/`). */
 export function familiarName(r: Reference): string {
   if (r.domain !== 'docker.io') return `${r.domain}/${r.path}`;
-  return r.path.startsWith('library/') ? r.path.slice(8) : r.path;
+  // only `library/NAME` (two components) is shortened, as Docker's familiarizeName does
+  return r.path.startsWith('library/') && r.path.split('/').length === 2 ? r.path.slice(8) : r.path;
 }
 
 /** The fully qualified repository (`docker.io/library/alpine`). */

@@ -144,7 +144,11 @@ export function pullImage(engine: Engine, refText: string, out: (line: string) =
   const img = engine.store.add(structuredClone(m.config), m.layers.map((l) => engine.store.layers.get(l.diffId) ?? reg.blobs.get(l.digest)!.layer));
   const rd = `${repoName}@${m.digest}`;
   if (!img.repoDigests.includes(rd)) img.repoDigests.push(rd);
-  if (tagKey) engine.store.tag(tagKey, img.id);
+  if (tagKey) {
+    const prev = engine.store.tag(tagKey, img.id);
+    engine.emit({ type: 'image.tagged', imageId: img.id, tag: tagKey, previous: prev });
+  }
+  engine.emit({ type: 'image.pulled', imageId: img.id, reference: refShown });
   for (const l of m.layers) {
     const seen = engine.layerRepos.get(l.diffId) ?? new Set<string>();
     seen.add(`${reg.host}|${r.path}`);
