@@ -250,7 +250,7 @@ function planVertex(host: BuildHost, st: StageState, ins: Instruction, ctx: Buil
       usesContext: false,
       run: (v, label) => {
         const res = runStep(st, ins, env);
-        const text = res.stdout + res.stderr;
+        const text = res.chunks.map((c) => c.text).join('');
         const lines = text.split('\n');
         if (lines[lines.length - 1] === '') lines.pop();
         for (const l of lines) v.lines.push(`0.105 ${l}`);

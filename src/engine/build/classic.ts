@@ -196,8 +196,8 @@ function execute(host: BuildHost, out: ClassicStream, trial: StageState, ins: In
   let layer: Layer | null = null;
   if (ins.kind === 'RUN') {
     const res = runStep(trial, ins, { ...env, hostname: c12 });
-    out.write(res.stdout);
-    if (res.stderr) out.write(`\x1b[91m${res.stderr}\x1b[0m`);
+    // the daemon streams each stderr write between red colour codes, in the order written
+    for (const c of res.chunks) out.write(c.stream === 'stdout' ? c.text : `\x1b[91m${c.text}\x1b[0m`);
     if (res.notFound) {
       host.leaveBuildContainer({ id: ctr, imageId: curId, argv: res.argv, exitCode: 127, created: host.now() });
       throw new DockerError(`OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "${res.argv[0]}": executable file not found in $PATH: unknown`, 127);

@@ -28,6 +28,8 @@ export interface RunOutcome {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Output in the order it was written. */
+  chunks: { stream: 'stdout' | 'stderr'; text: string }[];
   /** The executable of an exec-form command was not found (runc's error). */
   notFound?: boolean;
 }
@@ -76,7 +78,7 @@ function addRuntimeStubs(fs: UnionFs): void {
 export function runStep(state: StageState, ins: RunIns, env: StepEnv): RunOutcome {
   const argv = ins.exec ?? shellCommand(state, ins.shell!);
   const fs = new UnionFs(state.layers, { now: env.now });
-  if (env.dryRun) return { diff: fs.diff(), argv, exitCode: 0, stdout: '', stderr: '' };
+  if (env.dryRun) return { diff: fs.diff(), argv, exitCode: 0, stdout: '', stderr: '', chunks: [] };
   const user = resolveUser(fs, state.config.User || '0');
   if (env.builder === 'buildkit') addRuntimeStubs(fs);
   const procEnv: Record<string, string> = {};
@@ -85,6 +87,7 @@ export function runStep(state: StageState, ins: RunIns, env: StepEnv): RunOutcom
   procEnv.HOSTNAME = env.hostname;
   if (!procEnv.HOME) procEnv.HOME = user.home;
   fs.cred = { uid: user.uid, gid: user.gid };
+  const chunks: RunOutcome['chunks'] = [];
   const res = runArgv(
     argv,
     {
@@ -100,9 +103,9 @@ export function runStep(state: StageState, ins: RunIns, env: StepEnv): RunOutcom
       signal: env.signal,
       flavor: shellFlavorOf(fs),
     },
-    { resolver: env.resolver },
+    { resolver: env.resolver, onOutput: (stream, text) => chunks.push({ stream, text }) },
   );
-  return { diff: fs.diff(), argv, exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, notFound: res.notFound };
+  return { diff: fs.diff(), argv, exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, chunks, notFound: res.notFound };
 }
 
 /** Applies WORKDIR: the new directory and the diff that creating it made (null: no layer). */

@@ -244,8 +244,8 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
   view.commit();
   const t = opts.auto?.at ?? engine.now();
   const stream = (s: 'stdout' | 'stderr') => (c.config.Tty ? 'stdout' : s);
-  if (res.stdout) c.logs.push({ stream: 'stdout', text: res.stdout, time: t });
-  if (res.stderr) c.logs.push({ stream: stream('stderr'), text: res.stderr, time: t });
+  // the log keeps writes in the order the process made them
+  for (const ch of res.chunks) c.logs.push({ stream: stream(ch.stream), text: ch.text, time: t });
   if (res.server) {
     c.processes = [{ pid: 1, hostPid: hostPid(engine), uid: res.server.uid, argv: res.server.argv, started: startedAt }];
     c.nextPid = 1 + PIDS_PER_EXEC;

@@ -167,6 +167,8 @@ export interface RunOutcome {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Output in the order it was written. */
+  chunks: { stream: 'stdout' | 'stderr'; text: string }[];
   notFound?: boolean;
   notExecutable?: boolean;
   server?: { argv: string[]; uid: number };
@@ -193,6 +195,7 @@ export function runInContainer(engine: Engine, c: ContainerRecord, view: Contain
     now: () => engine.now(),
     flavor: shellFlavorOf(view.fs),
   };
-  const res = runArgv(req.argv, io, { resolver: containerResolver(engine.resolver, ctx) });
-  return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, notFound: res.notFound, notExecutable: res.notExecutable, server: ctx.server };
+  const chunks: { stream: 'stdout' | 'stderr'; text: string }[] = [];
+  const res = runArgv(req.argv, io, { resolver: containerResolver(engine.resolver, ctx), onOutput: (stream, text) => chunks.push({ stream, text }) });
+  return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, chunks, notFound: res.notFound, notExecutable: res.notExecutable, server: ctx.server };
 }

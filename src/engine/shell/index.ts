@@ -17,6 +17,8 @@ export interface ShellOptions {
   resolver?: CommandResolver;
   /** $0 of `runShell`, which prefixes its messages; defaults to `sh` (busybox), `/bin/sh` (dash) or `bash`. */
   argv0?: string;
+  /** Every write as it happens, so callers keep stdout and stderr in the order they were written. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 /** A process's context; stdin is given as a string. */
@@ -47,9 +49,11 @@ function begin(pio: ProcessIO, opts: ShellOptions, argv: string[]): Run {
     stdout: (s) => {
       machine.wrote(s.length);
       result.stdout += s;
+      opts.onOutput?.('stdout', s);
     },
     stderr: (s) => {
       result.stderr += s;
+      opts.onOutput?.('stderr', s);
     },
     machine,
     spawn: (a, o) => spawn(io, a, o),
