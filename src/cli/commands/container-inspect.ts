@@ -114,7 +114,8 @@ function hostConfig(c: ContainerRecord): object {
   });
 }
 
-function configStruct(c: ContainerConfig): object {
+/** `.Config` of an inspect document (`container.Config`), shared by images and containers. */
+export function configStruct(c: ContainerConfig): object {
   return goStruct('*container.Config', {
     Hostname: c.Hostname,
     Domainname: c.Domainname,

@@ -2,39 +2,13 @@
 import type { Engine } from '../../engine/engine.js';
 import { DockerError } from '../../engine/errors.js';
 import type { ImageRecord } from '../../engine/image/store.js';
-import type { ContainerConfig } from '../../engine/image/types.js';
 import { marshalIndent } from '../format/go-json.js';
 import { goStruct } from '../format/go-value.js';
 import { renderInspectTemplate, TemplateError } from '../format/template.js';
 import { rfc3339Nano } from '../format/time.js';
 import type { CliIO, DockerCommand } from '../types.js';
-import { containerInspect } from './container-inspect.js';
+import { configStruct, containerInspect } from './container-inspect.js';
 
-function configStruct(c: ContainerConfig): object {
-  return goStruct('*container.Config', {
-    Hostname: c.Hostname,
-    Domainname: c.Domainname,
-    User: c.User,
-    AttachStdin: c.AttachStdin,
-    AttachStdout: c.AttachStdout,
-    AttachStderr: c.AttachStderr,
-    ...(c.ExposedPorts ? { ExposedPorts: c.ExposedPorts } : {}),
-    Tty: c.Tty,
-    OpenStdin: c.OpenStdin,
-    StdinOnce: c.StdinOnce,
-    Env: c.Env,
-    Cmd: c.Cmd,
-    ...(c.Healthcheck ? { Healthcheck: goStruct('*container.HealthConfig', { ...c.Healthcheck }) } : {}),
-    Image: c.Image,
-    Volumes: c.Volumes,
-    WorkingDir: c.WorkingDir,
-    Entrypoint: c.Entrypoint,
-    OnBuild: c.OnBuild,
-    Labels: c.Labels,
-    ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
-    ...(c.Shell ? { Shell: c.Shell } : {}),
-  });
-}
 
 /** The image inspect document (`types.ImageInspect`). */
 export function imageInspect(engine: Engine, img: ImageRecord): object {
