@@ -129,6 +129,21 @@ describe.each<Builder>(['classic', 'buildkit'])('%s builder', (builder) => {
   });
 });
 
+describe.each<Builder>(['classic', 'buildkit'])('ONBUILD with the %s builder', (builder) => {
+  it('runs the base image triggers first in a child build, and the child has none', () => {
+    const { ws, docker } = setup();
+    ws.write('base/Dockerfile', 'FROM oracle-base:local\nONBUILD RUN echo triggered > /t\n');
+    ws.write('child/Dockerfile', 'FROM ob:base\nRUN cat /t > /copy\n');
+    expect(docker('build -t ob:base base', builder).code).toBe(0);
+    const child = docker('build -t ob:child child', builder);
+    expect(child.code).toBe(0);
+    if (builder === 'classic') expect(child.stdout).toContain('# Executing 1 build trigger');
+    expect(docker('run --rm ob:child cat /copy').stdout).toEqual(['triggered']);
+    const [doc] = JSON.parse(docker('image inspect ob:child').stdout.join('\n')) as { Config: { OnBuild: unknown } }[];
+    expect(doc!.Config.OnBuild).toBeNull();
+  });
+});
+
 describe('builder differences the oracle recorded', () => {
   const META = 'FROM oracle-base:local\nWORKDIR /app\nWORKDIR /app\nENV A=1\nLABEL x=y\nRUN true\nWORKDIR /\nCMD ["sh"]\n';
 

@@ -15,7 +15,7 @@ import { fullName, parseReference } from '../image/reference.js';
 import { canonicalJson, type ImageRecord } from '../image/store.js';
 import type { HistoryEntry } from '../image/types.js';
 import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
-import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, neededStages, targetStage } from './common.js';
+import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, neededStages, takeTriggers, targetStage } from './common.js';
 import type { BuildContext, ContextEntry } from './context.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { PlainProgress, progressBytes, transferBytes, type TransferMemory, type Vertex } from './progress.js';
@@ -134,7 +134,8 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         if (fromVertex && loadedBefore.has(baseId) && needed) fromVertex.status = 'CACHED';
       };
       let missedAt: number | undefined;
-      for (const ins of stage.instructions) {
+      const triggers = dep ? [] : takeTriggers(cur.state);
+      for (const ins of [...triggers, ...stage.instructions]) {
         const st = cur.state;
         if (isMetadata(ins)) {
           let text: string;

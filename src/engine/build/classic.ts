@@ -14,7 +14,7 @@ import type { ImageRecord } from '../image/store.js';
 import { canonicalJson } from '../image/store.js';
 import { UnionFs } from '../fs/union.js';
 import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
-import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, targetStage, unusedArgs } from './common.js';
+import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, takeTriggers, targetStage, unusedArgs } from './common.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { applyMetadata, runArgs, shellCommand, stateFromImage, type StageState } from './stage.js';
 import { applyCopy, planCopy, runStep, workdirStep, type CopyPlan, type CopySource, type StepEnv } from './steps.js';
@@ -64,11 +64,16 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
       let state = stateFromImage(base.config.config, base.config.history, host.store.layersOf(base));
       curId = base.id;
       let missedAt: number | undefined;
-      const list: Instruction[] = [...stage.instructions];
+      const triggers = fromStage ? [] : takeTriggers(state);
+      if (triggers.length) out.stdout(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}`);
+      const list: Instruction[] = [...triggers, ...stage.instructions];
       if (labels && stage === target) list.push(labelInstruction(labels));
       for (const ins of list) {
-        stepNo++;
-        out.stdout(`Step ${stepNo}/${total} : ${ins.raw.original}`);
+        // triggers run without a Step line of their own
+        if (!triggers.includes(ins)) {
+          stepNo++;
+          out.stdout(`Step ${stepNo}/${total} : ${ins.raw.original}`);
+        }
         const trial = cloneState(state);
         const plan = planStep(host, df.escape, req, trial, ins, ctx, results, stage, df, env, metaArgs, used);
         const sig = cacheKey(curId, plan.desc);

@@ -1,5 +1,5 @@
 /** Pieces both builders share: stages, FROM resolution, ARG scope, tagging, image configs. */
-import type { Dockerfile, Instruction, Stage } from '../dockerfile/instructions.js';
+import { loadDockerfile, type Dockerfile, type Instruction, type Stage } from '../dockerfile/instructions.js';
 import { processWord } from '../dockerfile/lex.js';
 import { DockerError } from '../errors.js';
 import type { Layer } from '../fs/layer.js';
@@ -113,6 +113,17 @@ export function layersOf(host: BuildHost, img: ImageRecord): Layer[] {
 export function unusedArgs(buildArgs: ReadonlyMap<string, string>, used: Set<string>): string[] {
   const builtin = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy']);
   return [...buildArgs.keys()].filter((k) => !used.has(k) && !builtin.has(k)).sort();
+}
+
+/**
+ * The base image's ONBUILD triggers as instructions, run first in a stage
+ * that builds FROM it; the triggers are consumed (the new image has none).
+ */
+export function takeTriggers(state: StageState): Instruction[] {
+  const triggers = state.config.OnBuild ?? [];
+  state.config.OnBuild = null;
+  if (triggers.length === 0) return [];
+  return loadDockerfile(`FROM scratch\n${triggers.join('\n')}\n`, 'ONBUILD').stages[0]!.instructions;
 }
 
 /** True for instructions that only change the image config. */
