@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { SimBackend } from './sim.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const requests: unknown[] = [];
+  return { out, err, requests, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), request: (r: unknown) => requests.push(r) } };
+}
+
+describe('SimBackend', () => {
+  it('builds the hello example and runs it, printing its output', async () => {
+    const b = new SimBackend();
+    const c = capture();
+    expect(await b.run('cd hello && docker build -t hello .', c.io)).toBe(0);
+    const r = capture();
+    expect(await b.run('docker run --rm hello', r.io)).toBe(0);
+    expect(r.out).toContain('Hello from Layerlab!');
+  });
+
+  it('builds the node app from the starter workspace', async () => {
+    const b = new SimBackend();
+    const c = capture();
+    const code = await b.run('cd app && docker build -t app .', c.io);
+    expect(c.err.join('\n')).not.toMatch(/internal error/);
+    expect(code).toBe(0);
+    expect([...b.engine.store.tags.keys()]).toContain('app:latest');
+    const r = capture();
+    await b.run('docker run --rm app', r.io);
+    expect(r.err.join('\n')).not.toMatch(/internal error/);
+  });
+
+  it('labels itself Simulated', () => {
+    expect(new SimBackend().label).toBe('Simulated');
+  });
+
+  it('undo after a build removes the image and redo brings it back', async () => {
+    const b = new SimBackend();
+    await b.run('docker build -t hi hello', capture().io);
+    expect(b.engine.store.tags.has('hi:latest')).toBe(true);
+    expect(b.undo()).toBe(true);
+    expect(b.engine.store.tags.has('hi:latest')).toBe(false);
+    expect(b.redo()).toBe(true);
+    expect(b.engine.store.tags.has('hi:latest')).toBe(true);
+  });
+
+  it('undo through the console restores a removed file', async () => {
+    const b = new SimBackend();
+    await b.run('rm hello/hello.txt', capture().io);
+    expect(b.workspace.read('/workspace/hello/hello.txt')).toBeNull();
+    expect(await b.run('undo', capture().io)).toBe(0);
+    expect(b.workspace.read('/workspace/hello/hello.txt')).toBe('Hello from Layerlab!\n');
+  });
+
+  it('does not record read-only commands as undo steps', async () => {
+    const b = new SimBackend();
+    await b.run('ls && pwd && docker images', capture().io);
+    expect(b.canUndo).toBe(false);
+  });
+
+  it('round-trips the whole backend through snapshot and restore', async () => {
+    const b = new SimBackend();
+    await b.run('docker build -t hi hello && echo note > notes.txt && cd hello', capture().io);
+    const snap = JSON.parse(JSON.stringify(b.snapshot()));
+    const fresh = new SimBackend();
+    fresh.restore(snap);
+    expect(fresh.ws.cwd).toBe('/workspace/hello');
+    expect(fresh.workspace.read('/workspace/notes.txt')).toBe('note\n');
+    expect(fresh.engine.store.tags.has('hi:latest')).toBe(true);
+    expect(JSON.stringify(fresh.snapshot())).toBe(JSON.stringify(snap));
+  });
+
+  it('expands variables and passes prefix assignments to docker', async () => {
+    const b = new SimBackend();
+    const c = capture();
+    await b.run('NAME=world; echo "hi $NAME" ${HOME} $PWD', c.io);
+    expect(c.out).toEqual(['hi world /workspace /workspace']);
+    const d = capture();
+    expect(await b.run("echo '$NAME'", d.io)).toBe(0);
+    expect(d.out).toEqual(['$NAME']);
+  });
+
+  it('skips the rest of an && sequence after a failure', async () => {
+    const b = new SimBackend();
+    const c = capture();
+    expect(await b.run('cd nowhere && echo reached', c.io)).toBe(1);
+    expect(c.out).toEqual([]);
+    expect(c.err).toEqual(['bash: cd: nowhere: No such file or directory']);
+    const d = capture();
+    await b.run('cd nowhere; echo reached', d.io);
+    expect(d.out).toEqual(['reached']);
+  });
+
+  it('prints a bash error for an unclosed quote', async () => {
+    const c = capture();
+    expect(await new SimBackend().run("echo 'oops", c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/unexpected EOF while looking for matching `'/);
+  });
+
+  it('stops a sequence when the signal is aborted', async () => {
+    const b = new SimBackend();
+    const ctl = new AbortController();
+    const c = capture();
+    const io = { ...c.io, stdout: (t: string) => { c.out.push(t); ctl.abort(); } };
+    expect(await b.run('echo one && echo two', io, ctl.signal)).toBe(130);
+    expect(c.out).toEqual(['one']);
+  });
+
+  it('passes edit and clear requests to the UI', async () => {
+    const b = new SimBackend();
+    const c = capture();
+    await b.run('edit app/Dockerfile; clear', c.io);
+    expect(c.requests).toEqual([{ edit: '/workspace/app/Dockerfile' }, { clear: true }]);
+  });
+
+  it('reset asks first, then restores the starter world', async () => {
+    const b = new SimBackend();
+    await b.run('docker build -t hi hello && rm -r app', capture().io);
+    const ask = capture();
+    await b.run('reset', ask.io);
+    expect(ask.out).toEqual(["This clears every image, container and file change. Type 'reset --yes' to confirm."]);
+    expect(b.engine.store.tags.has('hi:latest')).toBe(true);
+    await b.run('reset --yes', capture().io);
+    expect(b.engine.store.tags.has('hi:latest')).toBe(false);
+    expect(b.workspace.read('/workspace/app/Dockerfile')).toContain('node:20-alpine');
+  });
+
+  it('uses the classic builder when the settings say so', async () => {
+    const b = new SimBackend({ settings: { builder: 'classic' } });
+    const c = capture();
+    await b.run('docker build -t hi hello', c.io);
+    expect(c.out.join('\n')).toMatch(/Step 1\/3/);
+  });
+
+  it('emits workspace.changed when the editor writes a file', () => {
+    const b = new SimBackend();
+    const seen: string[] = [];
+    b.onEvent((e) => seen.push(e.type));
+    b.workspace.write('/workspace/app/app.js', 'console.log(1)\n');
+    expect(seen).toContain('workspace.changed');
+    expect(b.workspace.list('/workspace/app').map((e) => e.path)).toContain('/workspace/app/app.js');
+  });
+});

@@ -1,0 +1,473 @@
+/**
+ * SimBackend: the whole Docker world in the page. An engine, a workspace of
+ * build contexts at /workspace, a tiny shell (variables, `&&`, `;`, `>`) and
+ * undo/redo per command line.
+ */
+import { runDocker } from '../cli/docker.js';
+import { MemoryWorkspace } from '../cli/memory-workspace.js';
+import { QuoteError, splitWords } from '../cli/words.js';
+import type { Checkpoint, EngineSnapshot } from '../engine/engine.js';
+import { createEngine, type Engine } from '../engine/index.js';
+import { preloadOracleBase } from '../runner/oracle-base.js';
+import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
+import { completeLine } from '../console/complete.js';
+import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';
+
+/** Where the learner's files live. */
+export const WORKSPACE_ROOT = '/workspace';
+
+/** The files a fresh workspace starts with, relative to WORKSPACE_ROOT. */
+export const STARTER_FILES: Record<string, string> = {
+  'app/Dockerfile': 'FROM node:20-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nCMD ["node", "app.js"]\n',
+  'app/package.json': '{\n  "name": "app",\n  "version": "1.0.0",\n  "main": "app.js",\n  "scripts": { "start": "node app.js" }\n}\n',
+  'app/app.js': "console.log('Hello from a container!');\n",
+  'app/.dockerignore': 'node_modules\nnpm-debug.log\n.git\n',
+  'hello/Dockerfile': 'FROM oracle-base:local\nCOPY hello.txt /hello.txt\nCMD ["cat", "/hello.txt"]\n',
+  'hello/hello.txt': 'Hello from Layerlab!\n',
+};
+
+/** Starter mtime: fixed so a fresh world is the same every time. */
+const STARTER_MTIME = 1_700_000_000;
+
+type WsNode = MemoryWorkspace['nodes'] extends Map<string, infer N> ? N : never;
+
+/** A saved state for undo: the engine's checkpoint and a copy of the workspace. */
+interface UndoState {
+  engine: Checkpoint;
+  nodes: Map<string, WsNode>;
+  cwd: string;
+  oldPwd: string;
+}
+
+/** JSON form of a SimBackend (see snapshot()). */
+export interface SimSnapshot {
+  kind: 'layerlab.sim';
+  version: 1;
+  engine: EngineSnapshot;
+  workspace: {
+    cwd: string;
+    oldPwd: string;
+    nodes: { path: string; type: WsNode['type']; mode: number; mtime: number; data?: string; target?: string }[];
+  };
+  settings: BackendSettings;
+  vars: Record<string, string>;
+}
+
+export interface SimBackendOptions {
+  /** Seed of the engine's random generator (IDs, timings). */
+  seed?: number;
+  settings?: Partial<BackendSettings>;
+  /** How many undo steps to keep. */
+  undoLimit?: number;
+}
+
+/** The in-page backend: a simulated Docker engine and an in-memory workspace. */
+export class SimBackend implements Backend {
+  readonly label = 'Simulated';
+  readonly settings: BackendSettings;
+  history: string[] = [];
+  engine: Engine;
+  readonly ws: MemoryWorkspace;
+  readonly workspace: WorkspaceAccess;
+  private readonly seed: number;
+  private readonly undoLimit: number;
+  private oldPwd = WORKSPACE_ROOT;
+  /** Shell variables set with `VAR=value`. */
+  private vars: Record<string, string> = {};
+  private lastCode = 0;
+  private undoStack: UndoState[] = [];
+  private redoStack: UndoState[] = [];
+  private readonly listeners = new Set<(e: BackendEvent) => void>();
+  private unsubscribeEngine: () => void;
+
+  constructor(opts: SimBackendOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.undoLimit = opts.undoLimit ?? 50;
+    this.settings = { builder: 'buildkit', ...opts.settings };
+    this.ws = new MemoryWorkspace();
+    this.engine = freshEngine(this.seed);
+    this.unsubscribeEngine = this.engine.onEvent((e) => this.emit(e));
+    this.fillStarter();
+    this.workspace = this.makeWorkspaceAccess();
+  }
+
+  get canUndo(): boolean {
+    return this.undoStack.length > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.redoStack.length > 0;
+  }
+
+  /** Subscribes to engine and workspace events; returns the unsubscribe function. */
+  onEvent(cb: (e: BackendEvent) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private emit(e: BackendEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Tab-completion candidates (see completeLine). */
+  complete(line: string, cursor: number): string[] {
+    return completeLine(line, cursor, { engine: this.engine, ws: this.ws });
+  }
+
+  /** Runs one console line: `a && b`, `a; b`, `VAR=x`, `$VAR`, `> file`. */
+  async run(line: string, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    const trimmed = line.trim();
+    if (!trimmed) return this.lastCode;
+    this.history.push(trimmed);
+    let segments: Segment[];
+    try {
+      segments = splitSequence(trimmed);
+    } catch (e) {
+      if (!(e instanceof QuoteError)) throw e;
+      out.stderr(`bash: unexpected EOF while looking for matching \`${e.message}'`);
+      return (this.lastCode = 2);
+    }
+    const before = this.saveState();
+    const wsBefore = new Map(this.ws.nodes);
+    const mtimes = new Map([...this.ws.nodes].map(([k, n]) => [k, n.mtime]));
+    let events = 0;
+    const off = this.engine.onEvent(() => events++);
+    let code = 0;
+    let undoRedo = false;
+    try {
+      for (let i = 0; i < segments.length; i++) {
+        const seg = segments[i]!;
+        if (i > 0) {
+          if (signal?.aborted) return (code = 130);
+          const op = segments[i - 1]!.op;
+          if (op === '&&' && code !== 0) continue;
+          if (op === '||' && code === 0) continue;
+        }
+        if (signal?.aborted) return (code = 130);
+        const r = this.runSimple(seg.text, out, signal);
+        code = r.code;
+        undoRedo ||= r.undoRedo;
+        this.lastCode = code;
+      }
+      return code;
+    } finally {
+      off();
+      this.lastCode = code;
+      const wsChanged = this.ws.cwd !== before.cwd || this.ws.nodes.size !== wsBefore.size || [...this.ws.nodes].some(([k, n]) => wsBefore.get(k) !== n || mtimes.get(k) !== n.mtime);
+      if (!undoRedo && (events > 0 || wsChanged)) this.pushUndo(before);
+      if (wsChanged) this.emit({ type: 'workspace.changed' });
+    }
+  }
+
+  /** Runs one simple command; `undoRedo` tells run() not to record it. */
+  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean } {
+    let words: string[];
+    try {
+      words = splitWords(expand(text, this.env()));
+    } catch (e) {
+      if (!(e instanceof QuoteError)) throw e;
+      out.stderr("bash: unexpected EOF while looking for matching quote");
+      return { code: 2, undoRedo: false };
+    }
+    const assigns: Record<string, string> = {};
+    while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) {
+      const w = words.shift()!;
+      const eq = w.indexOf('=');
+      assigns[w.slice(0, eq)] = w.slice(eq + 1);
+    }
+    if (!words.length) {
+      Object.assign(this.vars, assigns);
+      return { code: 0, undoRedo: false };
+    }
+    const red = parseRedirect(words);
+    if (red.error) {
+      out.stderr(red.error);
+      return { code: 2, undoRedo: false };
+    }
+    words = red.words;
+    const captured: string[] = [];
+    const sink = red.redirect ? { stdout: (t: string) => captured.push(t), stderr: (t: string) => out.stderr(t) } : out;
+    let code: number;
+    let noNewline = false;
+    const name = words[0]!;
+    if (name === 'docker') {
+      const env = { DOCKER_BUILDKIT: this.settings.builder === 'classic' ? '0' : '1', ...this.vars, ...assigns };
+      code = runDocker(this.engine, words.slice(1), { stdout: sink.stdout, stderr: sink.stderr, env, workspace: this.ws, signal });
+    } else if (isWorkspaceCommand(name)) {
+      const ctx = this.shellContext();
+      const r = runWorkspaceCommand(words, ctx, sink);
+      this.oldPwd = ctx.oldPwd;
+      code = r.code;
+      noNewline = r.noNewline === true;
+      if (r.edit) out.request?.({ edit: r.edit });
+      if (r.clear) out.request?.({ clear: true });
+      if (name === 'undo' || name === 'redo') return { code, undoRedo: true };
+    } else if (words.length === 1 && name === 'exit') {
+      out.stderr('exit: this console stays open (close the tab to leave)');
+      code = 1;
+    } else {
+      out.stderr(`bash: ${name}: command not found`);
+      code = 127;
+    }
+    if (red.redirect) {
+      const text = captured.join('\n') + (captured.length && !noNewline ? '\n' : '');
+      const err = writeRedirect(this.ws, red.redirect, text);
+      if (err) {
+        out.stderr(err);
+        return { code: 1, undoRedo: false };
+      }
+    }
+    return { code, undoRedo: false };
+  }
+
+  private env(): Record<string, string> {
+    return { HOME: WORKSPACE_ROOT, USER: 'learner', PWD: this.ws.cwd, OLDPWD: this.oldPwd, ...this.vars, '?': String(this.lastCode) };
+  }
+
+  private shellContext(): ShellContext {
+    return {
+      ws: this.ws,
+      home: WORKSPACE_ROOT,
+      oldPwd: this.oldPwd,
+      history: this.history,
+      undo: () => this.undo(),
+      redo: () => this.redo(),
+      reset: () => this.reset(),
+    };
+  }
+
+  /** Goes back to the state before the last state-changing command line. */
+  undo(): boolean {
+    const s = this.undoStack.pop();
+    if (!s) return false;
+    this.redoStack.push(this.saveState());
+    this.loadState(s);
+    return true;
+  }
+
+  /** Re-applies the last undone command line's effects. */
+  redo(): boolean {
+    const s = this.redoStack.pop();
+    if (!s) return false;
+    this.undoStack.push(this.saveState());
+    this.loadState(s);
+    return true;
+  }
+
+  /** Puts the starter world back; undoable. */
+  reset(): void {
+    this.pushUndo(this.saveState());
+    const e = freshEngine(this.seed);
+    this.engine.rollback(e.checkpoint());
+    this.ws.nodes.clear();
+    this.fillStarter();
+    this.vars = {};
+    this.emit({ type: 'workspace.changed' });
+  }
+
+  private pushUndo(s: UndoState): void {
+    this.undoStack.push(s);
+    if (this.undoStack.length > this.undoLimit) this.undoStack.shift();
+    this.redoStack = [];
+  }
+
+  private saveState(): UndoState {
+    const nodes = new Map<string, WsNode>();
+    for (const [k, n] of this.ws.nodes) nodes.set(k, { ...n });
+    return { engine: this.engine.checkpoint(), nodes, cwd: this.ws.cwd, oldPwd: this.oldPwd };
+  }
+
+  private loadState(s: UndoState): void {
+    this.engine.rollback(s.engine);
+    this.ws.nodes.clear();
+    for (const [k, n] of s.nodes) this.ws.nodes.set(k, { ...n });
+    this.ws.cwd = s.cwd;
+    this.oldPwd = s.oldPwd;
+    this.emit({ type: 'workspace.changed' });
+  }
+
+  private fillStarter(): void {
+    const now = this.ws.now;
+    this.ws.now = () => STARTER_MTIME;
+    this.ws.nodes.set('/', { type: 'dir', mode: 0o755, mtime: STARTER_MTIME });
+    this.ws.mkdirp(WORKSPACE_ROOT);
+    for (const [p, text] of Object.entries(STARTER_FILES)) this.ws.write(`${WORKSPACE_ROOT}/${p}`, text);
+    this.ws.now = now;
+    this.ws.cwd = WORKSPACE_ROOT;
+    this.oldPwd = WORKSPACE_ROOT;
+  }
+
+  /** JSON of the engine world, the workspace files, cwd, settings and shell variables. */
+  snapshot(): SimSnapshot {
+    return {
+      kind: 'layerlab.sim',
+      version: 1,
+      engine: this.engine.snapshot(),
+      workspace: {
+        cwd: this.ws.cwd,
+        oldPwd: this.oldPwd,
+        nodes: [...this.ws.nodes].map(([path, n]) => ({ path, type: n.type, mode: n.mode, mtime: n.mtime, ...(n.data ? { data: toBase64(n.data) } : {}), ...(n.target !== undefined ? { target: n.target } : {}) })),
+      },
+      settings: { ...this.settings },
+      vars: { ...this.vars },
+    };
+  }
+
+  /** Puts back a snapshot() result exactly; clears undo and redo. */
+  restore(snapshot: unknown): void {
+    const s = snapshot as SimSnapshot;
+    if (s?.kind !== 'layerlab.sim' || s.version !== 1) throw new Error('not a Layerlab simulator snapshot (version 1)');
+    this.engine.restore(s.engine);
+    this.ws.nodes.clear();
+    for (const n of s.workspace.nodes) this.ws.nodes.set(n.path, { type: n.type, mode: n.mode, mtime: n.mtime, ...(n.data !== undefined ? { data: fromBase64(n.data) } : {}), ...(n.target !== undefined ? { target: n.target } : {}) });
+    this.ws.cwd = s.workspace.cwd;
+    this.oldPwd = s.workspace.oldPwd;
+    Object.assign(this.settings, s.settings);
+    this.vars = { ...s.vars };
+    this.undoStack = [];
+    this.redoStack = [];
+    this.emit({ type: 'workspace.changed' });
+  }
+
+  /** Stops forwarding engine events. */
+  dispose(): void {
+    this.unsubscribeEngine();
+    this.listeners.clear();
+  }
+
+  private makeWorkspaceAccess(): WorkspaceAccess {
+    const ws = this.ws;
+    const change = (fn: () => void) => {
+      this.pushUndo(this.saveState());
+      fn();
+      this.emit({ type: 'workspace.changed' });
+    };
+    const self = this;
+    return {
+      root: WORKSPACE_ROOT,
+      get cwd() {
+        return self.ws.cwd;
+      },
+      list(path = WORKSPACE_ROOT): WorkspaceEntry[] {
+        const tree = ws.readTree(path);
+        if (!tree) return [];
+        const base = ws.resolve(path);
+        return tree.map((e) => ({ path: base === '/' ? `/${e.path}` : `${base}/${e.path}`, type: e.type, size: e.data?.length ?? 0, mtime: e.mtime ?? 0 }));
+      },
+      read(path) {
+        const d = ws.readFile(path);
+        return d ? new TextDecoder().decode(d) : null;
+      },
+      readBytes: (path) => ws.readFile(path),
+      write: (path, content) => change(() => ws.write(path, content)),
+      mkdir: (path) => change(() => ws.mkdirp(path)),
+      remove: (path) => change(() => ws.remove(path)),
+      rename: (from, to) =>
+        change(() => {
+          const src = ws.resolve(from);
+          const dst = ws.resolve(to);
+          const moved = [...ws.nodes].filter(([k]) => k === src || k.startsWith(src + '/'));
+          ws.mkdirp(dst.slice(0, dst.lastIndexOf('/')) || '/');
+          ws.remove(src);
+          for (const [k, n] of moved) ws.nodes.set(dst + k.slice(src.length), n);
+        }),
+    };
+  }
+}
+
+function freshEngine(seed: number): Engine {
+  const e = createEngine({ seed });
+  preloadOracleBase(e);
+  return e;
+}
+
+interface Segment {
+  text: string;
+  /** The operator after this command. */
+  op?: '&&' | '||' | ';';
+}
+
+/** Splits a line at `&&`, `||` and `;` outside quotes; throws QuoteError (with the quote) when one is left open. */
+export function splitSequence(line: string): Segment[] {
+  const out: Segment[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"' && i + 1 < line.length) {
+        cur += c + line[++i];
+        continue;
+      }
+      if (c === quote) quote = null;
+      cur += c;
+    } else if (c === '\\' && i + 1 < line.length) cur += c + line[++i];
+    else if (c === "'" || c === '"') {
+      quote = c;
+      cur += c;
+    } else if ((c === '&' || c === '|') && line[i + 1] === c) {
+      out.push({ text: cur.trim(), op: c === '&' ? '&&' : '||' });
+      cur = '';
+      i++;
+    } else if (c === ';') {
+      out.push({ text: cur.trim(), op: ';' });
+      cur = '';
+    } else cur += c;
+  }
+  if (quote) throw new QuoteError(quote);
+  out.push({ text: cur.trim() });
+  return out.filter((s, i) => s.text !== '' || i < out.length - 1);
+}
+
+/** Expands `$VAR`, `${VAR}` and `$?` outside single quotes; unknown variables expand to nothing. */
+export function expand(text: string, env: Record<string, string>): string {
+  let out = '';
+  let inSingle = false;
+  let inDouble = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" && !inDouble) inSingle = !inSingle;
+    else if (c === '"' && !inSingle) inDouble = !inDouble;
+    else if (c === '\\' && !inSingle && i + 1 < text.length) {
+      out += c + text[++i];
+      continue;
+    } else if (c === '$' && !inSingle) {
+      const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?))/.exec(text.slice(i));
+      if (m) {
+        const value = env[m[1] ?? m[2] ?? m[3]!] ?? '';
+        // inside double quotes the value stays one word; escape what splitWords would read
+        out += inDouble ? value.replace(/["\\$`]/g, '\\$&') : value;
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 without btoa or Buffer (this file has no DOM or Node types). */
+export function toBase64(data: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < data.length; i += 3) {
+    const n = (data[i]! << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0);
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < data.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < data.length ? B64[n & 63]! : '=');
+  }
+  return s;
+}
+
+/** Inverse of toBase64. */
+export function fromBase64(s: string): Uint8Array {
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const n = (B64.indexOf(clean[i]!) << 18) | (B64.indexOf(clean[i + 1] ?? 'A') << 12) | (B64.indexOf(clean[i + 2] ?? 'A') << 6) | B64.indexOf(clean[i + 3] ?? 'A');
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
