@@ -91,6 +91,14 @@ export class LineEditor {
     this.pos = positionAfter(this.visibleTail() + this.chars.slice(0, this.cur).join(''), this.cols);
   }
 
+  /** Forgets the line and any pending input, for when queued pasted lines are dropped. */
+  discard(): void {
+    this.pending = [];
+    this.awaitingCompletion = false;
+    this.search = null;
+    this.reset();
+  }
+
   /** Erases the prompt line so output can be printed while the user is typing; pair with show(). */
   hide(): string {
     const out = moveCursor(this.pos, { row: 0, col: 0 }) + '\r\x1b[J';
