@@ -1,5 +1,5 @@
 import './ui/node-globals.js';
 import { mount } from 'svelte';
-import Preview from './ui/Preview.svelte';
+import App from './ui/App.svelte';
 
-mount(Preview, { target: document.getElementById('app')! });
+mount(App, { target: document.getElementById('app')! });
