@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The app in a real browser: the built site, served by Vite's preview server,
  * driven in Debian's Chromium with Playwright. Skipped (with the reason) where
