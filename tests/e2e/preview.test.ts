@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The app in a real browser: the built site, served by Vite's preview server,
  * driven in Debian's Chromium with Playwright. Skipped (with the reason) where
