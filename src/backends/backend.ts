@@ -3,7 +3,7 @@
  * companion server's RemoteBackend sends the same calls to a real Docker. The
  * UI never knows which one it has beyond `label`.
  */
-import type { EngineEvent } from '../shared/events.js';
+import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
 
 /** Where a command's output goes: one call per line, without the newline. */
 export interface BackendOutput {
@@ -83,4 +83,9 @@ export interface Backend {
   undo(): boolean;
   /** Re-applies the last undone command; false when there is none. */
   redo(): boolean;
+  /**
+   * The cache what-if: which steps would hit or miss if the Dockerfile at `path`
+   * (with `text` as its unsaved content) were built now, in its folder, without building.
+   */
+  predict?(path: string, text: string): BuildStepEvent[];
 }

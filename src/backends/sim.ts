@@ -3,6 +3,8 @@
  * build contexts at /workspace, a tiny shell (variables, `&&`, `;`, `>`) and
  * undo/redo per command line.
  */
+import { BuildContext } from '../engine/build/context.js';
+import type { BuildStepEvent } from '../shared/events.js';
 import { runDocker } from '../cli/docker.js';
 import { MemoryWorkspace } from '../cli/memory-workspace.js';
 import { QuoteError, splitWords } from '../cli/words.js';
@@ -330,6 +332,27 @@ export class SimBackend implements Backend {
   }
 
   /** Stops forwarding engine events. */
+  predict(path: string, text: string): BuildStepEvent[] {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    const tree = this.ws.readTree(dir);
+    if (!tree) return [];
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    try {
+      return this.engine.predictBuild({
+        context: BuildContext.from(tree),
+        contextId: dir,
+        dockerfile: text,
+        dockerfileName: name,
+        tags: [],
+        buildArgs: new Map(),
+        builder: this.settings.builder,
+      });
+    } catch {
+      // a Dockerfile being typed is often invalid: no prediction then
+      return [];
+    }
+  }
+
   dispose(): void {
     this.unsubscribeEngine();
     this.listeners.clear();

@@ -96,6 +96,19 @@ describe.skipIf(!haveChromium)(`the app in Chromium (${haveChromium ? CHROMIUM :
       await type(page, 'docker build -t hello .');
       expect(await screen(page)).toMatch(/#\d+ CACHED/);
       await page.screenshot({ path: path.join(SHOTS, `console-${width}x${height}.png`) });
+      if (width >= 1000) {
+        // edit a file the build copies: the editor predicts the COPY step would run again
+        await page.click('text=hello/hello.txt');
+        await page.fill('textarea[aria-label^="Contents of"]', 'Hello again!\n');
+        await page.keyboard.press('Control+s');
+        await page.click('text=hello/Dockerfile');
+        await page.waitForSelector('.predict .miss', { timeout: 5000 });
+        expect(await page.locator('.predict').innerText()).toContain('line 2: runs');
+        await page.screenshot({ path: path.join(SHOTS, `editor-predict-${width}x${height}.png`) });
+        await page.click('.xterm');
+        await type(page, 'docker build -t hello . && docker run --rm hello');
+        expect(await screen(page)).toContain('Hello again!');
+      }
       // the world is saved in IndexedDB (debounced by 400 ms): a reload continues where we were
       await page.waitForSelector('text=Saved');
       await page.waitForTimeout(1500);
