@@ -10,7 +10,7 @@ import { MemoryWorkspace } from '../cli/memory-workspace.js';
 import { QuoteError, splitWords } from '../cli/words.js';
 import type { Checkpoint, EngineSnapshot } from '../engine/engine.js';
 import { createEngine, type Engine } from '../engine/index.js';
-import { preloadOracleBase } from '../runner/oracle-base.js';
+import { preloadOracleBase } from '../engine/oracle-base.js';
 import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
 import { completeLine } from '../console/complete.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';

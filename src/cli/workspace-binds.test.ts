@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/index.js';
 import { fromUtf8 } from '../engine/hash.js';
-import { preloadOracleBase } from '../runner/oracle-base.js';
+import { preloadOracleBase } from '../engine/oracle-base.js';
 import { runDocker } from './docker.js';
 import { MemoryWorkspace } from './memory-workspace.js';
 

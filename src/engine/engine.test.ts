@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDocker } from '../cli/docker.js';
 import { MemoryWorkspace } from '../cli/memory-workspace.js';
-import { preloadOracleBase } from '../runner/oracle-base.js';
+import { preloadOracleBase } from './oracle-base.js';
 import { createEngine } from './index.js';
 
 describe('engine checkpoints', () => {

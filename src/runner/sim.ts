@@ -13,7 +13,7 @@ import { createEngine } from '../engine/index.js';
 import type { EngineEvent } from '../shared/events.js';
 import { applyMutation } from './mutations.js';
 import { nodeWorkspace } from './node-workspace.js';
-import { preloadOracleBase } from './oracle-base.js';
+import { preloadOracleBase } from '../engine/oracle-base.js';
 
 interface Options {
   builder: 'buildkit' | 'classic';

@@ -20,7 +20,7 @@ import { BuildContext, type ContextInput } from '../../src/engine/build/context.
 import type { BuildOutput, BuildRequest, BuildResult } from '../../src/engine/build/types.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { createEngine } from '../../src/engine/index.js';
-import { preloadOracleBase } from '../../src/runner/oracle-base.js';
+import { preloadOracleBase } from '../../src/engine/oracle-base.js';
 import type { BuildStepEvent } from '../../src/shared/events.js';
 
 type Builder = 'buildkit' | 'classic';

@@ -10,7 +10,7 @@ import { COMMANDS, runDocker } from '../../src/cli/docker.js';
 import type { Workspace } from '../../src/cli/types.js';
 import { MemoryWorkspace } from '../../src/cli/memory-workspace.js';
 import { Engine, type EngineSnapshot } from '../../src/engine/engine.js';
-import { preloadOracleBase } from '../../src/runner/oracle-base.js';
+import { preloadOracleBase } from '../../src/engine/oracle-base.js';
 import { arbDockerArgv, arbFuzzDockerfile, leaks } from './mutate.js';
 
 const SEED = 20240611;

@@ -9,7 +9,7 @@ import { runDocker } from '../../src/cli/docker.js';
 import type { Workspace } from '../../src/cli/types.js';
 import { MemoryWorkspace } from '../../src/cli/memory-workspace.js';
 import { Engine, type Clock } from '../../src/engine/engine.js';
-import { preloadOracleBase } from '../../src/runner/oracle-base.js';
+import { preloadOracleBase } from '../../src/engine/oracle-base.js';
 
 const SEED = 20240611;
 

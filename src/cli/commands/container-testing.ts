@@ -1,7 +1,7 @@
 /** A docker CLI session over a fresh engine with oracle-base:local, for the container commands' tests. */
 import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/index.js';
-import { preloadOracleBase } from '../../runner/oracle-base.js';
+import { preloadOracleBase } from '../../engine/oracle-base.js';
 import type { EngineEvent } from '../../shared/events.js';
 import { runDocker } from '../docker.js';
 import { MemoryWorkspace } from '../memory-workspace.js';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { runDocker } from '../../cli/docker.js';
 import { MemoryWorkspace } from '../../cli/memory-workspace.js';
-import { preloadOracleBase } from '../../runner/oracle-base.js';
+import { preloadOracleBase } from '../oracle-base.js';
 import { createEngine } from '../index.js';
 
 it('docker logs keeps stdout and stderr in the order the process wrote them', () => {

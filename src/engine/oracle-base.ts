@@ -3,10 +3,10 @@
  * makes it: a busybox rootfs with applet symlinks, /etc/passwd and /etc/group,
  * /tmp, /root and a nonce file; one layer of 1,982,583 bytes, imported.
  */
-import type { Engine } from '../engine/engine.js';
-import { Layer } from '../engine/fs/layer.js';
-import type { Entry } from '../engine/fs/types.js';
-import { sha256Hex, utf8 } from '../engine/hash.js';
+import type { Engine } from './engine.js';
+import { Layer } from './fs/layer.js';
+import type { Entry } from './fs/types.js';
+import { sha256Hex, utf8 } from './hash.js';
 
 export const ORACLE_BASE_REF = 'oracle-base:local';
 /** Size of the busybox binary in the recordings (the layer is 1,982,583 bytes in all). */
