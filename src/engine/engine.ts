@@ -14,7 +14,6 @@ import type { ContainerRecord } from './container/types.js';
 import type { VolumeRecord } from './volume/volumes.js';
 import { DockerError } from './errors.js';
 import { Layer, type SerializedLayer } from './fs/layer.js';
-import { familiarString, parseReference } from './image/reference.js';
 import { generateName } from './container/names.js';
 import { ImageStore, type ImageRecord } from './image/store.js';
 import type { ImageConfigDoc } from './image/types.js';
@@ -356,13 +355,3 @@ export interface EngineSnapshot {
   buildkitLoaded: string[];
 }
 
-/** Docker's error when an image is neither local nor on the registry. */
-export function pullDenied(ref: string): DockerError {
-  let repo = ref;
-  try {
-    repo = familiarString({ ...parseReference(ref), tag: undefined, digest: undefined });
-  } catch {
-    // keep the raw text in the message
-  }
-  return new DockerError(`pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`, 1, { kind: 'pull-denied', ref });
-}

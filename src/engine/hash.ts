@@ -24,3 +24,10 @@ export function sha256Hex(data: Uint8Array | string): string {
 export function digestOf(data: Uint8Array | string): string {
   return 'sha256:' + sha256Hex(data);
 }
+
+/** The 12-hex short form Docker prints for an ID or digest (`sha256:` dropped). */
+export function shortId(id: string): string {
+  const colon = id.indexOf(':');
+  const hex = colon >= 0 ? id.slice(colon + 1) : id;
+  return hex.length > 12 ? hex.slice(0, 12) : hex;
+}

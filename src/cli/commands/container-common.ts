@@ -6,7 +6,6 @@ import { DockerError } from '../../engine/errors.js';
 import type { CliIO } from '../types.js';
 
 /** A 12-character short ID. */
-export const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 /** The daemon's "No such container" for a name. */
 export const noSuchContainer = (n: string) => `Error response from daemon: No such container: ${n}`;

@@ -12,7 +12,8 @@ import { ellipsis } from '../format/text.js';
 import { goTimeString } from '../format/time.js';
 import { printFormatted } from '../output.js';
 import type { DockerCommand } from '../types.js';
-import { mustFind, settle, short } from './container-common.js';
+import { shortId } from '../../engine/hash.js';
+import { mustFind, settle } from './container-common.js';
 
 /** The STATUS column: `Created`, `Up 3 seconds`, `Up 5 seconds (Paused)`, `Exited (0) 2 minutes ago`, `Restarting (1) 2 seconds ago`. */
 export function statusText(c: ContainerRecord, now: number): string {
@@ -219,7 +220,7 @@ export const ps: DockerCommand = {
     if (last > 0) list = list.slice(0, last);
     const noTrunc = f.bool('no-trunc');
     if (f.bool('quiet') && !f.string('format')) {
-      for (const c of list) io.stdout(noTrunc ? c.id : short(c.id));
+      for (const c of list) io.stdout(noTrunc ? c.id : shortId(c.id));
       return 0;
     }
     const format = f.string('format') ?? 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
@@ -235,7 +236,7 @@ export const ps: DockerCommand = {
     };
     const rows = list.map((c) => {
       return goStruct('*formatter.ContainerContext', {
-        ID: noTrunc ? c.id : short(c.id),
+        ID: noTrunc ? c.id : shortId(c.id),
         Image: c.imageRef,
         Command: quote(noTrunc ? commandText(c) : ellipsis(commandText(c), 20)),
         CreatedAt: goTimeString(Math.floor(c.created)),

@@ -13,7 +13,8 @@ import { goStruct } from '../format/go-value.js';
 import { formatTable } from '../format/tabwriter.js';
 import { printFormatted } from '../output.js';
 import type { DockerCommand } from '../types.js';
-import { mustFind, settle, short } from './container-common.js';
+import { shortId } from '../../engine/hash.js';
+import { mustFind, settle } from './container-common.js';
 
 /** Typical resident memory of a program (bytes), for `docker stats`. */
 const MEMORY: Record<string, number> = {
@@ -94,7 +95,7 @@ function statsRow(c: ContainerRecord, shown: string, noTrunc: boolean) {
   return goStruct('*formatter.statsContext', {
     Container: shown,
     Name: c.name,
-    ID: noTrunc ? c.id : short(c.id),
+    ID: noTrunc ? c.id : shortId(c.id),
     CPUPerc: '0.00%',
     MemUsage: `${bytesSize(usage)} / ${bytesSize(limit)}`,
     MemPerc: `${(limit > 0 ? (usage / limit) * 100 : 0).toFixed(2)}%`,
@@ -135,7 +136,7 @@ export const stats: DockerCommand = {
       if (code !== 0) return code;
     } else {
       const list = [...engine.containers.values()].filter((c) => f.bool('all') || isRunning(c)).sort((a, b) => b.created - a.created);
-      for (const c of list) rows.push(statsRow(c, short(c.id), noTrunc));
+      for (const c of list) rows.push(statsRow(c, shortId(c.id), noTrunc));
     }
     const headers = { Container: 'CONTAINER', ID: 'CONTAINER ID', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
     printFormatted(io, f.string('format') ?? 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}', rows, headers);

@@ -1,4 +1,5 @@
 /** `docker images`, `docker history`, `docker tag`, `docker rmi`, `docker image prune`. */
+import { shortId } from '../../engine/hash.js';
 import type { Engine } from '../../engine/engine.js';
 import { DockerError } from '../../engine/errors.js';
 import { familiarName, normalizeTagged, parseReference } from '../../engine/image/reference.js';
@@ -6,12 +7,12 @@ import { removeImage } from '../../engine/image/remove.js';
 import { globToRegExp } from '../../engine/build/context.js';
 import type { ImageRecord } from '../../engine/image/store.js';
 import { goStruct } from '../format/go-value.js';
+import { ellipsis } from '../format/text.js';
 import { humanSizeWithPrecision, humanSize, ago } from '../../shared/format/units.js';
 import { rfc3339 } from '../format/time.js';
 import { printFormatted } from '../output.js';
 import type { DockerCommand } from '../types.js';
 
-const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 interface ImageRow {
   repo: string;
@@ -102,14 +103,14 @@ export const images: DockerCommand = {
       for (const r of rows) {
         if (seen.has(r.img.id)) continue;
         seen.add(r.img.id);
-        io.stdout(f.bool('no-trunc') ? r.img.id : short(r.img.id));
+        io.stdout(f.bool('no-trunc') ? r.img.id : shortId(r.img.id));
       }
       return 0;
     }
     const noTrunc = f.bool('no-trunc');
     const ctx = rows.map((r) =>
       goStruct('*formatter.imageContext', {
-        ID: noTrunc ? r.img.id : short(r.img.id),
+        ID: noTrunc ? r.img.id : shortId(r.img.id),
         Repository: r.repo,
         Tag: r.tag,
         Digest: r.digest,
@@ -152,12 +153,12 @@ export const history: DockerCommand = {
     const now = engine.now();
     const items = historyItems(engine, img);
     if (f.bool('quiet')) {
-      for (const h of items) io.stdout(h.id === '<missing>' ? h.id : noTrunc ? h.id : short(h.id));
+      for (const h of items) io.stdout(h.id === '<missing>' ? h.id : noTrunc ? h.id : shortId(h.id));
       return 0;
     }
     const ctx = items.map((h) =>
       goStruct('*formatter.historyContext', {
-        ID: h.id === '<missing>' ? h.id : noTrunc ? h.id : short(h.id),
+        ID: h.id === '<missing>' ? h.id : noTrunc ? h.id : shortId(h.id),
         CreatedSince: h.created <= 0 ? 'N/A' : human ? ago(h.created, now) : rfc3339(h.created),
         CreatedAt: rfc3339(h.created),
         CreatedBy: noTrunc ? h.createdBy : ellipsis(h.createdBy.replace(/\t/g, ' '), 45),
@@ -179,11 +180,6 @@ function safeNormalize(ref: string): string {
   }
 }
 
-/** Docker's stringutils.Ellipsis: at most `max` runes, the last one `…`. */
-export function ellipsis(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
-}
 
 /** History rows newest first, with image IDs along the parent chain (`<missing>` past it). */
 export function historyItems(engine: Engine, img: ImageRecord): { id: string; created: number; createdBy: string; size: number; comment: string }[] {

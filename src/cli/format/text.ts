@@ -75,11 +75,7 @@ export function ellipsis(s: string, maxWidth: number): string {
 }
 
 /** stringid.TruncateID: drop the "sha256:" algorithm and keep 12 hex digits. */
-export function truncateId(id: string): string {
-  const colon = id.indexOf(':');
-  const hex = colon >= 0 ? id.slice(colon + 1) : id;
-  return hex.length > 12 ? hex.slice(0, 12) : hex;
-}
+export { shortId as truncateId } from '../../engine/hash.js';
 
 /** Bytes of s in UTF-8, the length Go's len() reports for a string. */
 export function utf8Length(s: string): number {

@@ -9,7 +9,7 @@ import { humanSize4 as humanSize } from '../../shared/format/units.js';
 import { loadDockerfile, type Instruction, type Stage } from '../dockerfile/instructions.js';
 import { DockerError } from '../errors.js';
 import type { Layer } from '../fs/layer.js';
-import { fromUtf8 } from '../hash.js';
+import { fromUtf8, shortId } from '../hash.js';
 import type { ImageRecord } from '../image/store.js';
 import { canonicalJson } from '../image/store.js';
 import { UnionFs } from '../fs/union.js';
@@ -20,7 +20,6 @@ import { applyMetadata, runArgs, shellCommand, stateFromImage, type StageState }
 import { applyCopy, planCopy, runStep, workdirStep, type CopyPlan, type CopySource, type StepEnv } from './steps.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
 
-const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 function cloneState(s: StageState): StageState {
   return { config: structuredClone(s.config), history: s.history.map((h) => ({ ...h })), layers: [...s.layers], args: new Map(s.args), cmdSet: s.cmdSet };
@@ -58,7 +57,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
       const ref = fromRef(stage, metaArgs, df.escape);
       const fromStage = findStage(df, ref, stage.index);
       const base = fromStage ? stageImage(host, results.get(fromStage.index)!) : host.baseImage(ref, (l) => out.stdout(l));
-      out.stdout(` ---> ${short(base.id)}`);
+      out.stdout(` ---> ${shortId(base.id)}`);
       steps.push(stepEvent(stepNo, total, stage, stage.from, null));
       host.emit(steps[steps.length - 1]!);
       let state = stateFromImage(base.config.config, base.config.history, host.store.layersOf(base));
@@ -80,7 +79,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
         const hit = req.noCache ? undefined : host.store.children(curId).find((c) => c.cacheSig === sig);
         if (hit) {
           out.stdout(' ---> Using cache');
-          out.stdout(` ---> ${short(hit.id)}`);
+          out.stdout(` ---> ${shortId(hit.id)}`);
           state = { ...trial, config: structuredClone(hit.config.config), history: hit.config.history.map((h) => ({ ...h })), layers: host.store.layersOf(hit) };
           curId = hit.id;
           steps.push(stepEvent(stepNo, total, stage, ins, true, sig));
@@ -105,7 +104,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
         }
         trial.config.Image = curId;
         const rec = host.store.add(configDoc(trial, now, plan.ranContainer ? { container: ctr } : {}), trial.layers, { parent: curId || undefined, cacheSig: sig, cacheDesc: plan.desc });
-        out.stdout(` ---> ${short(rec.id)}`);
+        out.stdout(` ---> ${shortId(rec.id)}`);
         state = trial;
         curId = rec.id;
         const ev = stepEvent(stepNo, total, stage, ins, false, sig, reason);
@@ -118,7 +117,7 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
     if (!curId) throw new DockerError('No image was generated. Is your Dockerfile empty?');
     const unused = unusedArgs(req.buildArgs, used);
     if (unused.length) out.stdout(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
-    out.stdout(`Successfully built ${short(curId)}`);
+    out.stdout(`Successfully built ${shortId(curId)}`);
     for (const t of applyTags(host, curId, req.tags)) out.stdout(`Successfully tagged ${t}`);
     const img = host.store.images.get(curId)!;
     host.emit({ type: 'build.done', imageId: curId, layers: img.config.rootfs.diff_ids.length, size: host.store.sizeOf(img), tags: req.tags });

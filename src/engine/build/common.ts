@@ -2,9 +2,7 @@
 import { loadDockerfile, type Dockerfile, type Instruction, type Stage } from '../dockerfile/instructions.js';
 import { processWord } from '../dockerfile/lex.js';
 import { DockerError } from '../errors.js';
-import type { Layer } from '../fs/layer.js';
 import { normalizeTagged } from '../image/reference.js';
-import type { ImageRecord } from '../image/store.js';
 import type { ImageConfigDoc } from '../image/types.js';
 import type { StageState } from './stage.js';
 import type { BuildHost } from './types.js';
@@ -104,10 +102,6 @@ export function configDoc(state: StageState, created: number, extra: Partial<Ima
   };
 }
 
-/** A stage state from an image in the store. */
-export function layersOf(host: BuildHost, img: ImageRecord): Layer[] {
-  return host.store.layersOf(img);
-}
 
 /** Build args given but never declared: classic warns about them. */
 export function unusedArgs(buildArgs: ReadonlyMap<string, string>, used: Set<string>): string[] {

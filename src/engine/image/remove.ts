@@ -5,11 +5,10 @@
  */
 import type { Engine } from '../engine.js';
 import { DockerError } from '../errors.js';
-import { sha256Hex } from '../hash.js';
+import { sha256Hex, shortId } from '../hash.js';
 import { familiarName, looksLikeId, normalizeTagged, parseReference } from './reference.js';
 import type { ImageRecord } from './store.js';
 
-const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 /** Chain IDs of a diff ID list: chain(0) = diff(0), chain(n) = sha256(chain(n-1) + " " + diff(n)). */
 export function chainIds(diffIds: readonly string[]): string[] {
@@ -30,7 +29,7 @@ export function removeImage(engine: Engine, ref: string, opts: { force?: boolean
     const key = normalizeTagged(ref);
     const refs = allRefs(engine, img);
     if (users.length > 0 && refs.length === 1 && !opts.force) {
-      throw new DockerError(`Error response from daemon: conflict: unable to remove repository reference "${ref}" (must force) - container ${short(users[0]!.id)} is using its referenced image ${short(img.id)}`);
+      throw new DockerError(`Error response from daemon: conflict: unable to remove repository reference "${ref}" (must force) - container ${shortId(users[0]!.id)} is using its referenced image ${shortId(img.id)}`);
     }
     store.untag(key);
     lines.push(`Untagged: ${key}`);
@@ -45,12 +44,12 @@ export function removeImage(engine: Engine, ref: string, opts: { force?: boolean
     const refs = allRefs(engine, img);
     const repos = new Set(refs.map((r) => familiarName(parseReference(r))));
     if (repos.size > 1 && !opts.force) {
-      throw new DockerError(`Error response from daemon: conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
+      throw new DockerError(`Error response from daemon: conflict: unable to delete ${shortId(img.id)} (must be forced) - image is referenced in multiple repositories`);
     }
     const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused');
-    if (running) throw new DockerError(`Error response from daemon: conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.id)}`);
-    if (users.length > 0 && !opts.force) throw new DockerError(`Error response from daemon: conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.id)}`);
-    if (store.children(img.id).length > 0) throw new DockerError(`Error response from daemon: conflict: unable to delete ${short(img.id)} (cannot be forced) - image has dependent child images`);
+    if (running) throw new DockerError(`Error response from daemon: conflict: unable to delete ${shortId(img.id)} (cannot be forced) - image is being used by running container ${shortId(running.id)}`);
+    if (users.length > 0 && !opts.force) throw new DockerError(`Error response from daemon: conflict: unable to delete ${shortId(img.id)} (must be forced) - image is being used by stopped container ${shortId(users[0]!.id)}`);
+    if (store.children(img.id).length > 0) throw new DockerError(`Error response from daemon: conflict: unable to delete ${shortId(img.id)} (cannot be forced) - image has dependent child images`);
     for (const t of store.repoTags(img.id)) {
       store.untag(t);
       lines.push(`Untagged: ${t}`);
@@ -60,7 +59,7 @@ export function removeImage(engine: Engine, ref: string, opts: { force?: boolean
     img.repoDigests = [];
   }
   if (store.children(img.id).length > 0) {
-    throw new DockerError(`Error response from daemon: conflict: unable to delete ${short(img.id)} (cannot be forced) - image has dependent child images`);
+    throw new DockerError(`Error response from daemon: conflict: unable to delete ${shortId(img.id)} (cannot be forced) - image has dependent child images`);
   }
   if (users.length > 0 && !opts.force) return lines;
   deleteWithParents(engine, img, lines, !opts.noPrune);

@@ -6,13 +6,12 @@
 import type { TransferTotals } from '../../shared/events.js';
 import type { Engine } from '../engine.js';
 import { DockerError } from '../errors.js';
-import { digestOf } from '../hash.js';
+import { digestOf, shortId } from '../hash.js';
 import { familiarName, parseReference, type Reference } from '../image/reference.js';
 import type { ImageRecord } from '../image/store.js';
 import { blobDigest, compressedSize, configJson, manifestJson, type ManifestLayer } from './blobs.js';
 import type { Registry, StoredManifest } from './registry.js';
 
-const short = (d: string) => d.replace(/^sha256:/, '').slice(0, 12);
 /** The daemon uploads at most this many layers at once; the rest print `Waiting`. */
 const MAX_CONCURRENT_UPLOADS = 5;
 
@@ -56,9 +55,9 @@ function pushOne(engine: Engine, reg: Registry, r: Reference, repoName: string, 
   const repo = reg.repo(path);
   const layers = engine.store.layersOf(img);
   const top = [...layers].reverse();
-  for (const l of top) out(`${short(l.diffId)}: Preparing`);
+  for (const l of top) out(`${shortId(l.diffId)}: Preparing`);
   const distinct = [...new Map(top.map((l) => [l.diffId, l])).values()];
-  for (const l of distinct.slice(MAX_CONCURRENT_UPLOADS)) out(`${short(l.diffId)}: Waiting`);
+  for (const l of distinct.slice(MAX_CONCURRENT_UPLOADS)) out(`${shortId(l.diffId)}: Waiting`);
   const known = engine.layerRepos;
   let moved = 0;
   let saved = 0;
@@ -76,7 +75,7 @@ function pushOne(engine: Engine, reg: Registry, r: Reference, repoName: string, 
         from = mountFrom[1]!;
       } else status = 'Pushed';
     }
-    out(`${short(l.diffId)}: ${status}${from ? ` ${from}` : ''}`);
+    out(`${shortId(l.diffId)}: ${status}${from ? ` ${from}` : ''}`);
     if (status === 'Pushed') moved += size;
     else saved += size;
     reg.blobs.set(blob, { size, layer: l });
@@ -123,19 +122,19 @@ export function pullImage(engine: Engine, refText: string, out: (line: string) =
     const missing: ManifestLayer[] = [];
     for (const l of m.layers) {
       if (engine.store.layers.has(l.diffId)) {
-        out(`${short(l.digest)}: Already exists`);
+        out(`${shortId(l.digest)}: Already exists`);
         saved += l.size;
         engine.emit({ type: 'pull.layer', repository: repoName, digest: l.digest, status: 'Already exists', size: l.size });
       } else if (!missing.some((x) => x.digest === l.digest)) missing.push(l);
     }
     moved = missing.reduce((n, l) => n + l.size, 0);
-    for (const l of missing) out(`${short(l.digest)}: Pulling fs layer`);
+    for (const l of missing) out(`${shortId(l.digest)}: Pulling fs layer`);
     for (const l of missing) {
-      out(`${short(l.digest)}: Verifying Checksum`);
-      out(`${short(l.digest)}: Download complete`);
+      out(`${shortId(l.digest)}: Verifying Checksum`);
+      out(`${shortId(l.digest)}: Download complete`);
     }
     for (const l of missing) {
-      out(`${short(l.digest)}: Pull complete`);
+      out(`${shortId(l.digest)}: Pull complete`);
       engine.store.layers.set(l.diffId, reg.blobs.get(l.digest)!.layer);
       engine.emit({ type: 'pull.layer', repository: repoName, digest: l.digest, status: 'Pull complete', size: l.size });
     }

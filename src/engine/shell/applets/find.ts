@@ -4,7 +4,7 @@
  */
 import { normalize } from '../../fs/path.js';
 import type { Stat } from '../../fs/types.js';
-import type { Command, CommandIO } from '../types.js';
+import type { Command } from '../types.js';
 import { abs, errText, readDir } from '../files.js';
 import { matchPattern } from '../glob.js';
 import { shellIO } from '../process.js';
