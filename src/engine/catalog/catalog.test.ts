@@ -5,7 +5,10 @@ import imagesJson from './images.json';
 import packagesJson from './packages.json';
 import { catalogConfig, catalogLayers, defaultUser, findCatalogImage, hasShell, listCatalog, packageManager, parseImageReference, shellFlavor, type CatalogImage } from './index.js';
 import { BUSYBOX_APPLETS } from './kits.js';
-import { parseDebStatus } from './package-db.js';
+import { parseStanzas } from '../packages/dpkg-db.js';
+
+/** dpkg status stanzas as plain records (the package managers' own parser). */
+const parseDebStatus = (text: string) => parseStanzas(text).map((st) => Object.fromEntries(st) as Record<string, string>);
 import { catalogErrors, isCatalogData, isPackageData, packageErrors } from './schema.js';
 
 const MB = 1_000_000;

@@ -43,18 +43,3 @@ export function renderApkInstalled(pkgs: ApkPackage[]): string {
 export function renderApkWorld(names: string[]): string {
   return [...new Set(names)].sort().map((n) => n + '\n').join('');
 }
-
-/** Parses dpkg status text into stanzas (field name -> value), for tests and tools. */
-export function parseDebStatus(text: string): DebStanza[] {
-  return text
-    .split(/\n\n+/)
-    .filter((b) => b.trim())
-    .map((b) => {
-      const st: DebStanza = {};
-      for (const line of b.split('\n')) {
-        const i = line.indexOf(': ');
-        if (i > 0 && !line.startsWith(' ')) st[line.slice(0, i)] = line.slice(i + 2);
-      }
-      return st;
-    });
-}
