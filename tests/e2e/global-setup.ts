@@ -1,0 +1,33 @@
+/**
+ * Once per e2e run: build the app (`vite build` into dist/) and serve it from a
+ * sub-path. Test files read the URL with `inject('appUrl')` (see harness.ts).
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    appUrl: string;
+  }
+}
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** The sub-path the e2e suite serves the app under. */
+export const BASE = '/layerlab/';
+
+let server: StaticServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const b = spawn(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
+  });
+  server = await serveStatic(path.join(ROOT, 'dist'), BASE);
+  project.provide('appUrl', server.url);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.close();
+}
