@@ -3,6 +3,7 @@
  * companion server's RemoteBackend sends the same calls to a real Docker. The
  * UI never knows which one it has beyond `label`.
  */
+import type { Tty } from '../console/transfer-progress.js';
 import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
 
 /** Where a command's output goes: one call per line, without the newline. */
@@ -11,6 +12,11 @@ export interface BackendOutput {
   stderr(text: string): void;
   /** A request for the UI (open the editor, clear the screen); optional. */
   request?(req: UiRequest): void;
+  /**
+   * Present when the output is a terminal: pull and push then draw their layer lines in place
+   * over time (and Ctrl-C can stop them part-way), as the docker CLI does on a TTY.
+   */
+  tty?: Tty;
 }
 
 /** What a console command asks the UI to do. */

@@ -141,3 +141,49 @@ describe('SimBackend', () => {
     expect(b.workspace.list('/workspace/app').map((e) => e.path)).toContain('/workspace/app/app.js');
   });
 });
+
+describe('pull and push on a terminal', () => {
+  function tty() {
+    const t = { columns: 80, text: '', write: (s: string) => (t.text += s) };
+    return t;
+  }
+
+  it('draws the layers in place, then applies the pull and its events', async () => {
+    const b = new SimBackend();
+    const seen: string[] = [];
+    b.onEvent((e) => seen.push(e.type));
+    const t = tty();
+    const plain: string[] = [];
+    const code = await b.run('docker pull alpine:3.19', { stdout: (l) => plain.push(l), stderr: (l) => plain.push(l), tty: t });
+    expect(code).toBe(0);
+    expect(t.text).toMatch(/: Downloading +[\d.]+[kM]B\/[\d.]+[kM]B/);
+    expect(t.text).toContain('Pull complete');
+    expect(plain).toContain('Status: Downloaded newer image for alpine:3.19');
+    expect(seen).toContain('pull.done');
+    expect(b.engine.store.find('alpine:3.19')).toBeTruthy();
+  });
+
+  it('Ctrl-C part-way leaves no image, no events and exit code 130; undo has nothing to take back', async () => {
+    const b = new SimBackend();
+    const seen: string[] = [];
+    b.onEvent((e) => seen.push(e.type));
+    const ac = new AbortController();
+    const t = tty();
+    const running = b.run('docker pull node:20', { stdout: () => {}, stderr: () => {}, tty: t }, ac.signal);
+    await new Promise((r) => setTimeout(r, 250));
+    ac.abort();
+    expect(await running).toBe(130);
+    expect(t.text).toContain('Downloading');
+    expect(t.text).not.toContain('Status: Downloaded');
+    expect(seen.filter((e) => e.startsWith('pull'))).toEqual([]);
+    expect(b.engine.store.find('node:20')).toBeFalsy();
+    expect(b.canUndo).toBe(false);
+  });
+
+  it('prints the plain lines at once without a terminal (the runner and tests see docker non-TTY output)', async () => {
+    const b = new SimBackend();
+    const plain: string[] = [];
+    await b.run('docker pull alpine:3.19', { stdout: (l) => plain.push(l), stderr: (l) => plain.push(l) });
+    expect(plain.some((l) => l.endsWith(': Pulling fs layer'))).toBe(true);
+  });
+});

@@ -13,6 +13,7 @@ import { createEngine, type Engine } from '../engine/index.js';
 import { preloadOracleBase } from '../engine/oracle-base.js';
 import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
 import { completeLine } from '../console/complete.js';
+import { planTransfer, playTransfer, type TransferPlan } from '../console/transfer-progress.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';
 
 /** Where the learner's files live. */
@@ -81,6 +82,8 @@ export class SimBackend implements Backend {
   private redoStack: UndoState[] = [];
   private readonly listeners = new Set<(e: BackendEvent) => void>();
   private unsubscribeEngine: () => void;
+  /** Engine events held back while a pull or push is drawn, released when it completes. */
+  private held: BackendEvent[] | null = null;
 
   constructor(opts: SimBackendOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -88,7 +91,7 @@ export class SimBackend implements Backend {
     this.settings = { builder: 'buildkit', ...opts.settings };
     this.ws = new MemoryWorkspace();
     this.engine = freshEngine(this.seed);
-    this.unsubscribeEngine = this.engine.onEvent((e) => this.emit(e));
+    this.unsubscribeEngine = this.engine.onEvent((e) => (this.held ? this.held.push(e) : this.emit(e)));
     this.fillStarter();
     this.workspace = this.makeWorkspaceAccess();
   }
@@ -146,8 +149,14 @@ export class SimBackend implements Backend {
           if (op === '||' && code === 0) continue;
         }
         if (signal?.aborted) return (code = 130);
+        const eventsBefore = events;
         const r = this.runSimple(seg.text, out, signal);
         code = r.code;
+        if (r.transfer) {
+          code = await this.playTransfer(r.transfer, out, signal);
+          // a cancelled transfer was taken back: nothing to undo
+          if (code === 130) events = eventsBefore;
+        }
         undoRedo ||= r.undoRedo;
         this.lastCode = code;
       }
@@ -161,8 +170,28 @@ export class SimBackend implements Backend {
     }
   }
 
-  /** Runs one simple command; `undoRedo` tells run() not to record it. */
-  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean } {
+  /**
+   * Draws a finished pull or push on the terminal at the link's speed. Ctrl-C part-way
+   * takes the transfer back (as a cancelled pull leaves no image) and gives 130.
+   */
+  private async playTransfer(t: PendingTransfer, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    const events = this.held ?? [];
+    try {
+      const done = await playTransfer(t.plan, out.tty!, signal);
+      if (!done) {
+        this.engine.rollback(t.before);
+        return 130;
+      }
+    } finally {
+      this.held = null;
+    }
+    for (const e of events) this.emit(e);
+    for (const l of t.plan.trailer) out.stdout(l);
+    return t.code;
+  }
+
+  /** Runs one simple command; `undoRedo` tells run() not to record it; `transfer` asks run() to draw it. */
+  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer } {
     let words: string[];
     try {
       words = splitWords(expand(text, this.env()));
@@ -194,6 +223,32 @@ export class SimBackend implements Backend {
     const name = words[0]!;
     if (name === 'docker') {
       const env = { DOCKER_BUILDKIT: this.settings.builder === 'classic' ? '0' : '1', ...this.vars, ...assigns };
+      const kind = transferKind(words);
+      if (kind && out.tty && !red.redirect) {
+        // run it at once, hold its output and events, and let run() draw it over time
+        const before = this.engine.checkpoint();
+        const lines: string[] = [];
+        const sizes = new Map<string, number>();
+        const off = this.engine.onEvent((e) => {
+          if (e.type === 'pull.layer') sizes.set(e.digest.replace(/^sha256:/, '').slice(0, 12), e.size);
+          if (e.type === 'push.layer') sizes.set(e.diffId.replace(/^sha256:/, '').slice(0, 12), e.size);
+        });
+        this.held = [];
+        try {
+          code = runDocker(this.engine, words.slice(1), { stdout: (l) => lines.push(l), stderr: sink.stderr, env, workspace: this.ws, signal });
+        } finally {
+          off();
+        }
+        const plan = planTransfer(kind, lines, sizes, this.engine.linkBytesPerSecond);
+        if (plan.layers.length === 0) {
+          // nothing to draw (an error, or an image already up to date)
+          for (const e of this.held) this.emit(e);
+          this.held = null;
+          for (const l of lines) out.stdout(l);
+          return { code, undoRedo: false };
+        }
+        return { code, undoRedo: false, transfer: { plan, before, code } };
+      }
       code = runDocker(this.engine, words.slice(1), { stdout: sink.stdout, stderr: sink.stderr, env, workspace: this.ws, signal });
     } else if (isWorkspaceCommand(name)) {
       const ctx = this.shellContext();
@@ -331,7 +386,7 @@ export class SimBackend implements Backend {
     this.emit({ type: 'workspace.changed' });
   }
 
-  /** Stops forwarding engine events. */
+  /** The cache what-if (see Backend.predict). */
   predict(path: string, text: string): BuildStepEvent[] {
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
     const tree = this.ws.readTree(dir);
@@ -353,6 +408,7 @@ export class SimBackend implements Backend {
     }
   }
 
+  /** Stops forwarding engine events. */
   dispose(): void {
     this.unsubscribeEngine();
     this.listeners.clear();
@@ -402,6 +458,24 @@ function freshEngine(seed: number): Engine {
   const e = createEngine({ seed });
   preloadOracleBase(e);
   return e;
+}
+
+/** A pull or push that ran and waits to be drawn. */
+interface PendingTransfer {
+  plan: TransferPlan;
+  /** The engine before the command, for Ctrl-C. */
+  before: Checkpoint;
+  code: number;
+}
+
+/** `docker pull ...` or `docker push ...` without -q: the commands drawn with progress. */
+function transferKind(words: readonly string[]): 'pull' | 'push' | undefined {
+  let i = 1;
+  if (words[i] === 'image') i++;
+  const cmd = words[i];
+  if (cmd !== 'pull' && cmd !== 'push') return undefined;
+  if (words.slice(i + 1).some((w) => w === '-q' || w === '--quiet' || w === '-a' || w === '--all-tags' || w === '--help')) return undefined;
+  return cmd;
 }
 
 interface Segment {

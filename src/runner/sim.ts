@@ -58,7 +58,8 @@ function main(): void {
   }
   // the script's @ lines edit files: work on a copy so a recorded scenario stays as it was
   const work = opts.inPlace ? path.dirname(scriptPath) : fs.mkdtempSync(path.join(os.tmpdir(), 'layerlab-sim-'));
-  if (!opts.inPlace) fs.cpSync(path.dirname(scriptPath), work, { recursive: true, preserveTimestamps: true });
+  // (a script in the temp folder itself must not copy the copy into itself)
+  if (!opts.inPlace) fs.cpSync(path.dirname(scriptPath), work, { recursive: true, preserveTimestamps: true, filter: (src) => !path.basename(src).startsWith('layerlab-sim-') });
   process.on('exit', () => {
     if (!opts.inPlace) fs.rmSync(work, { recursive: true, force: true });
   });

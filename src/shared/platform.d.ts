@@ -18,3 +18,4 @@ interface AbortSignal {
 }
 declare function structuredClone<T>(value: T): T;
 declare function queueMicrotask(callback: () => void): void;
+declare function setTimeout(callback: () => void, ms?: number): unknown;

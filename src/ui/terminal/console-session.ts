@@ -23,6 +23,11 @@ export interface TerminalApi {
   clear(): void;
   focus(): void;
   announce(text: string): void;
+  /**
+   * Raw terminal output for drawing in place (cursor movement); it bypasses the text that is
+   * announced to screen readers. `columns` is the terminal's width now.
+   */
+  tty: { readonly columns: number; write(raw: string): void };
 }
 
 const CLEAR_SCREEN = '\x1b[3J\x1b[H\x1b[2J';
@@ -76,6 +81,17 @@ export class ConsoleSession {
     // Output outside a command (a notification): lift the prompt line, print, put it back.
     const newline = normalized.endsWith('\n') ? '' : '\r\n';
     this.surface.write(this.editor.hide() + normalized + newline + this.editor.show());
+  }
+
+  /** Writes terminal control text as is (progress drawn in place); not announced. */
+  writeRaw(raw: string): void {
+    if (!raw) return;
+    if (this.running) {
+      this.surface.write(raw);
+      this.atLineStart = raw.endsWith('\n');
+      return;
+    }
+    this.surface.write(this.editor.hide() + raw + (raw.endsWith('\n') ? '' : '\r\n') + this.editor.show());
   }
 
   /** Clears screen and scrollback and redraws the prompt line. */
