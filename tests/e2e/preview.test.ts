@@ -36,12 +36,18 @@ describe.skipIf(!haveChromium)(`the app in Chromium (${chromiumNote})`, () => {
       await shot(page, 'console');
       if (width >= 1000) {
         // edit a file the build copies: the editor predicts the COPY step would run again
-        await page.click('text=hello/hello.txt');
-        await page.fill('textarea[aria-label^="Contents of"]', 'Hello again!\n');
+        await page.click('[role="treeitem"][data-path$="/hello/hello.txt"], .tree button:text-is("hello/hello.txt")');
+        // CodeMirror arrives in its own chunk; type into it as a person would
+        await page.click('.cm-content[aria-label$="/hello/hello.txt"]');
+        await page.keyboard.press('Control+a');
+        await page.keyboard.type('Hello again!\n');
         await page.keyboard.press('Control+s');
-        await page.click('text=hello/Dockerfile');
+        await page.click('[role="treeitem"][data-path$="/hello/Dockerfile"], .tree button:text-is("hello/Dockerfile")');
         await page.waitForSelector('.predict .miss', { timeout: 5000 });
         expect(await page.locator('.predict').innerText()).toContain('line 2: runs');
+        // the same prediction in the gutter, beside the COPY line, with the reason on hover
+        expect(await page.locator('.cm-predict-miss').first().getAttribute('title')).toMatch(/^line 2: runs \(files changed: .*hello\.txt/);
+        expect(await page.locator('.cm-lintRange-info, .cm-lintRange-warning, .cm-lintRange-error').count()).toBeGreaterThan(0);
         await shot(page, 'editor-predict');
         await page.click('.xterm');
         await type(page, 'docker build -t hello . && docker run --rm hello');
