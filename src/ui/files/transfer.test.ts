@@ -1,0 +1,62 @@
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import type { WorkspaceAccess, WorkspaceEntry } from '../../backends/backend.js';
+import { runUpload, type Picked } from './transfer.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** Just enough of a workspace: a map of files, folders implied. */
+function memoryWorkspace(): WorkspaceAccess & { files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  const dirs = new Set<string>(['/workspace/app']);
+  return {
+    files,
+    root: '/workspace',
+    cwd: '/workspace',
+    list: () => {
+      const out: WorkspaceEntry[] = [...dirs].map((path) => ({ path, type: 'dir', size: 0, mtime: 0 }));
+      for (const [path, b] of files) out.push({ path, type: 'file', size: b.length, mtime: 0 });
+      return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+    },
+    read: (p) => (files.has(p) ? new TextDecoder().decode(files.get(p)) : null),
+    readBytes: (p) => files.get(p) ?? null,
+    write: (p, c) => void files.set(p, typeof c === 'string' ? text(c) : c),
+    mkdir: (p) => void dirs.add(p),
+    remove: (p) => void files.delete(p),
+    rename: () => {},
+  };
+}
+
+const pick = (relativePath: string, content: string): Picked => ({ relativePath, size: content.length, read: async () => text(content) });
+
+describe('runUpload', () => {
+  it('writes accepted files and reports skipped ones in one message', async () => {
+    const ws = memoryWorkspace();
+    const out = await runUpload(ws, '/workspace/app', [pick('server.js', 'x'), pick('../up.txt', 'y')]);
+    expect([...ws.files.keys()]).toEqual(['/workspace/app/server.js']);
+    expect(out).toMatchObject({ written: ['/workspace/app/server.js'], failed: false });
+    expect(out.message).toBe('Uploaded 1 file to app/. Skipped ../up.txt: its path uses “..” to leave the folder it is uploaded to.');
+  });
+
+  it('unpacks a picked zip when asked, and keeps it as a file otherwise', async () => {
+    const zip = zipSync({ 'a.txt': text('a'), 'b/c.txt': text('c') });
+    const asZip: Picked = { relativePath: 'bundle.zip', size: zip.length, read: async () => zip };
+    const ws = memoryWorkspace();
+    const out = await runUpload(ws, '/workspace', [asZip], { unpackZips: true });
+    expect([...ws.files.keys()].sort()).toEqual(['/workspace/bundle/a.txt', '/workspace/bundle/b/c.txt']);
+    expect(out.message).toBe('Unpacked bundle.zip. Uploaded 2 files to the workspace.');
+    const kept = memoryWorkspace();
+    await runUpload(kept, '/workspace', [asZip]);
+    expect([...kept.files.keys()]).toEqual(['/workspace/bundle.zip']);
+  });
+
+  it('turns a broken zip and an unreadable file into messages, never an exception', async () => {
+    const ws = memoryWorkspace();
+    const broken: Picked = { relativePath: 'bad.zip', size: 4, read: async () => text('nope') };
+    const unreadable: Picked = { relativePath: 'gone.txt', size: 1, read: () => Promise.reject(new Error('NotFoundError')) };
+    const out = await runUpload(ws, '/workspace', [broken, unreadable], { unpackZips: true });
+    expect(out.failed).toBe(true);
+    expect(out.written).toEqual([]);
+    expect(out.message).toMatch(/^Skipped 2 files — bad\.zip: bad\.zip could not be unpacked: it is not a zip file, or it is damaged .*; gone\.txt: it could not be read \(NotFoundError\)\.$/);
+  });
+});
