@@ -13,11 +13,13 @@ interface Saved {
   lessonOpen: boolean;
   theme: Theme;
   largeType: boolean;
+  /** xterm's screen-reader mode (off by default: it costs rendering time). */
+  screenReader: boolean;
   mobileTab: MobileTab;
 }
 
 const KEY = 'layerlab.layout.v1';
-const DEFAULTS: Saved = { lessonWidth: 24, visualWidth: 30, consoleHeight: 55, lessonOpen: true, theme: 'system', largeType: false, mobileTab: 'console' };
+const DEFAULTS: Saved = { lessonWidth: 24, visualWidth: 30, consoleHeight: 55, lessonOpen: true, theme: 'system', largeType: false, screenReader: false, mobileTab: 'console' };
 
 function load(): Saved {
   try {
@@ -35,6 +37,7 @@ export class Layout {
   lessonOpen = $state(DEFAULTS.lessonOpen);
   theme = $state<Theme>(DEFAULTS.theme);
   largeType = $state(DEFAULTS.largeType);
+  screenReader = $state(DEFAULTS.screenReader);
   mobileTab = $state<MobileTab>(DEFAULTS.mobileTab);
 
   constructor() {
@@ -43,7 +46,7 @@ export class Layout {
 
   /** Writes the layout to localStorage (quietly does nothing where storage is unavailable). */
   save(): void {
-    const s: Saved = { lessonWidth: this.lessonWidth, visualWidth: this.visualWidth, consoleHeight: this.consoleHeight, lessonOpen: this.lessonOpen, theme: this.theme, largeType: this.largeType, mobileTab: this.mobileTab };
+    const s: Saved = { lessonWidth: this.lessonWidth, visualWidth: this.visualWidth, consoleHeight: this.consoleHeight, lessonOpen: this.lessonOpen, theme: this.theme, largeType: this.largeType, screenReader: this.screenReader, mobileTab: this.mobileTab };
     try {
       globalThis.localStorage?.setItem(KEY, JSON.stringify(s));
     } catch {
