@@ -445,5 +445,6 @@ function help(out: ConsoleOutput): void {
   out.stdout('Workspace commands:');
   for (const c of WORKSPACE_COMMANDS) out.stdout(`  ${c.usage.padEnd(28)}${c.help}`);
   out.stdout('');
-  out.stdout('Also: VAR=value, $VAR, cmd1 && cmd2, cmd1; cmd2. Tab completes, Up/Down recall, Ctrl-C cancels.');
+  out.stdout('Also: VAR=value, $VAR, cmd1 && cmd2, cmd1; cmd2. Tab completes, Up/Down recall, Ctrl-R searches, Ctrl-C cancels.');
+  out.stdout('Keys: Ctrl-S saves in the editor; Ctrl-` comes back to the console from anywhere.');
 }

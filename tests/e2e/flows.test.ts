@@ -133,3 +133,50 @@ describe.skipIf(!haveChromium)(`app flows in Chromium (${chromiumNote})`, () => 
     await context.close();
   });
 });
+
+describe.skipIf(!haveChromium)(`keyboard only (${chromiumNote})`, () => {
+  let kb: Browser | undefined;
+  beforeAll(async () => {
+    kb = await launch();
+  });
+  afterAll(async () => {
+    await kb?.close();
+  });
+
+  for (const viewport of VIEWPORTS) {
+    it(`reaches the console with Tab, edits a file and rebuilds without the mouse (${viewport.width}x${viewport.height})`, async () => {
+      const context = await kb!.newContext({ viewport });
+      const { page, errors } = await openApp(context);
+      if (viewport.width < 760) {
+        // on a phone the panes are tabs: the Console tab is the first pane shown
+        await page.waitForSelector('.xterm');
+      }
+      let inConsole = false;
+      for (let i = 0; i < 40 && !inConsole; i++) {
+        await page.keyboard.press('Tab');
+        inConsole = await page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') ?? false);
+      }
+      expect(inConsole).toBe(true);
+      await type(page, 'cd hello');
+      await type(page, 'docker build -t kb .');
+      // `edit` hands the keyboard to the editor (on a phone the Editor tab comes to the front)
+      await page.keyboard.type('edit hello.txt');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.closest('.cm-content, textarea') !== null && document.activeElement !== document.body);
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('Typed without a mouse\n');
+      await page.keyboard.press('Control+s');
+      await shot(page, 'keyboard-edit');
+      // Ctrl-` comes back to the console
+      await page.keyboard.press('Control+Backquote');
+      await page.waitForFunction(() => document.activeElement?.classList.contains('xterm-helper-textarea') ?? false);
+      await type(page, 'docker build -t kb . && docker run --rm kb');
+      const text = await screen(page);
+      expect(text).toContain('Typed without a mouse');
+      expect(text).toMatch(/\[2\/2\] COPY hello.txt/);
+      await shot(page, 'keyboard-rebuilt');
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});

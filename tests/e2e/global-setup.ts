@@ -1,5 +1,5 @@
 /**
- * Once per e2e run: build the app (`vite build` into dist/) and serve it from a
+ * Once per e2e run: build the app (`vite build` into test-results/e2e-dist) and serve it from a
  * sub-path. Test files read the URL with `inject('appUrl')` (see harness.ts).
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +14,8 @@ declare module 'vitest' {
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** Where the e2e build goes. */
+const OUT = path.join(ROOT, 'test-results', 'e2e-dist');
 /** The sub-path the e2e suite serves the app under. */
 export const BASE = '/layerlab/';
 
@@ -26,7 +28,7 @@ export async function setup(project: TestProject): Promise<void> {
     const b = spawn(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit', env });
     b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
   });
-  server = await serveStatic(path.join(ROOT, 'dist'), BASE);
+  server = await serveStatic(OUT, BASE);
   project.provide('appUrl', server.url);
 }
 
