@@ -1,10 +1,30 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
   // relative asset URLs: the built site works from any sub-path of a static host
   base: './',
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    // offline after the first visit: workbox writes dist/sw.js, which precaches every emitted
+    // file (lazy chunks too) and answers navigations with the cached index.html. URLs are
+    // relative to sw.js, so it works from any sub-path. src/sw-register.ts registers it.
+    VitePWA({
+      injectRegister: false,
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,woff2,wasm}'],
+        // workbox silently leaves out files over 2 MiB by default; the engine chunk is 1.6 MB and offline needs every chunk
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        // control the first page at once, so it works offline without a second visit; an update
+        // still waits until every tab of the old version is closed (its lazy chunks stay cached)
+        clientsClaim: true,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   // @balena/dockerignore needs Node's path module; the browser gets the POSIX port
   resolve: { alias: { path: 'path-browserify' } },
   test: {
