@@ -25,7 +25,7 @@ export async function setup(project: TestProject): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     // vitest sets NODE_ENV=test, which would give a development build (Svelte's dev mode, import.meta.env.PROD false)
     const env = { ...process.env, NODE_ENV: 'production' };
-    const b = spawn(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit', env });
+    const b = spawn(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error', '--outDir', OUT], { cwd: ROOT, stdio: 'inherit', env });
     b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
   });
   server = await serveStatic(OUT, BASE);
