@@ -5,6 +5,7 @@
  */
 import type { Tty } from '../console/transfer-progress.js';
 import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
+import type { LayerEntryView, WorldView } from '../shared/world.js';
 
 /** Where a command's output goes: one call per line, without the newline. */
 export interface BackendOutput {
@@ -60,16 +61,6 @@ export interface WorkspaceAccess {
   rename(from: string, to: string): void;
 }
 
-/** One local image as the panels show it: tags, size and its layers from the base up. */
-export interface ImageSummary {
-  id: string;
-  /** `repo:tag` references; empty for a dangling image. */
-  tags: string[];
-  /** Bytes of all its layers. */
-  size: number;
-  layers: { createdBy: string; size: number; /** metadata-only step (no filesystem change) */ empty: boolean }[];
-}
-
 /** Backend settings the console and the UI can change. */
 export interface BackendSettings {
   /** Which builder `docker build` uses (DOCKER_BUILDKIT=1 or 0). */
@@ -87,8 +78,10 @@ export interface Backend {
   run(line: string, out: BackendOutput, signal?: AbortSignal): Promise<number>;
   /** Tab-completion candidates for the word under `cursor` (whole words; folders end with `/`). */
   complete(line: string, cursor: number): string[];
-  /** Local images, newest first (dangling images only when nothing builds on them). */
-  images(): ImageSummary[];
+  /** Everything the views draw: images, containers, volumes, registries (read-only, JSON-shaped). */
+  world(): WorldView;
+  /** One layer's tarball entries (for the layer views), or undefined when the backend does not have it. */
+  layerEntries(diffId: string): LayerEntryView[] | undefined;
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(cb: (e: BackendEvent) => void): () => void;
   /** JSON of everything the backend owns (engine world, workspace files, cwd). */

@@ -22,8 +22,8 @@ describe('share links on a backend', () => {
     const ran = await replayShare(b, decoded, quiet, (l) => echoed.push(l));
     expect(ran).toEqual(['cd hello', 'docker build -t hello .']);
     expect(echoed).toEqual(ran);
-    expect(b.images().map((i) => i.tags)).toEqual(a.images().map((i) => i.tags));
-    expect(b.images()[0]!.id).toBe(a.images()[0]!.id);
+    expect(b.world().images.map((i) => i.tags)).toEqual(a.world().images.map((i) => i.tags));
+    expect(b.world().images[0]!.id).toBe(a.world().images[0]!.id);
     const files = (x: SimBackend) => x.workspace.list().filter((e) => e.type === 'file').map((e) => [e.path, x.workspace.read(e.path)]);
     expect(files(b)).toEqual(files(a));
     expect(b.history).toEqual(a.history);

@@ -14,7 +14,9 @@ import { preloadOracleBase } from '../engine/oracle-base.js';
 import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
 import { completeLine } from '../console/complete.js';
 import { planTransfer, playTransfer, type TransferPlan } from '../console/transfer-progress.js';
-import type { Backend, BackendEvent, BackendOutput, BackendSettings, ImageSummary, WorkspaceAccess, WorkspaceEntry } from './backend.js';
+import type { LayerEntryView, WorldView } from '../shared/world.js';
+import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';
+import { layerEntriesOf, worldOf } from './sim-world.js';
 
 /** Where the learner's files live. */
 export const WORKSPACE_ROOT = '/workspace';
@@ -114,25 +116,13 @@ export class SimBackend implements Backend {
     for (const l of this.listeners) l(e);
   }
 
-  /** Local images, newest first (see Backend.images). */
-  images(): ImageSummary[] {
-    const store = this.engine.store;
-    return [...store.images.values()]
-      .filter((img) => !store.isDangling(img) || store.children(img.id).length === 0)
-      .sort((a, b) => b.config.created - a.config.created)
-      .map((img) => {
-        let li = 0;
-        return {
-          id: img.id,
-          tags: store.repoTags(img.id),
-          size: store.sizeOf(img),
-          layers: img.config.history.map((h) => {
-            const empty = !!h.empty_layer;
-            const layer = empty ? undefined : store.layers.get(img.config.rootfs.diff_ids[li++] ?? '');
-            return { createdBy: h.created_by ?? '', size: layer?.size ?? 0, empty };
-          }),
-        };
-      });
+  /** The views' picture of the engine (see sim-world.ts). */
+  world(): WorldView {
+    return worldOf(this.engine);
+  }
+
+  layerEntries(diffId: string): LayerEntryView[] | undefined {
+    return layerEntriesOf(this.engine, diffId);
   }
 
   /** Tab-completion candidates (see completeLine). */

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { SimBackend } from './sim.js';
+
+const quiet = { stdout: () => {}, stderr: () => {} };
+
+describe('the world the views read', () => {
+  it('shows an image with its layers base first, and its files on demand', async () => {
+    const b = new SimBackend();
+    await b.run('cd hello && docker build -t hello .', quiet);
+    const img = b.world().images.find((i) => i.tags.includes('hello:latest'))!;
+    expect(img.dangling).toBe(false);
+    expect(img.layers.map((l) => l.empty)).toEqual([false, false, true]);
+    expect(img.layers[2]!.createdBy).toContain('CMD');
+    expect(img.config.cmd).toEqual(['cat', '/hello.txt']);
+    const copy = img.layers[1]!;
+    expect(b.layerEntries(copy.diffId!)).toEqual([{ path: '/hello.txt', type: 'file', size: 'Hello from Layerlab!\n'.length }]);
+    expect(img.size).toBe(img.layers.reduce((n, l) => n + l.size, 0));
+  });
+
+  it('shows a container with its diff and volumes, and forgets it when removed while the volume stays', async () => {
+    const b = new SimBackend();
+    await b.run('docker run --name web -v data:/data oracle-base:local sh -c "echo hi > /data/x; echo new > /tmp/n; rm /etc/hostname"', quiet);
+    let w = b.world();
+    const c = w.containers.find((x) => x.name === 'web')!;
+    expect(c.status).toBe('exited');
+    expect(c.diff).toContainEqual({ kind: 'A', path: '/tmp/n' });
+    expect(c.mounts).toContainEqual(expect.objectContaining({ type: 'volume', name: 'data', destination: '/data' }));
+    expect(w.volumes.find((v) => v.name === 'data')).toMatchObject({ usedBy: ['web'], size: 3 });
+    await b.run('docker rm web', quiet);
+    w = b.world();
+    expect(w.containers).toEqual([]);
+    expect(w.volumes.find((v) => v.name === 'data')).toMatchObject({ usedBy: [], size: 3 });
+  });
+
+  it('shows a registry after a push: repository, tag, manifest and blobs stored once', async () => {
+    const b = new SimBackend();
+    await b.run('cd hello && docker build -t localhost:5000/hello:v1 . && docker push localhost:5000/hello:v1', quiet);
+    await b.run('docker tag localhost:5000/hello:v1 localhost:5000/other:v1 && docker push localhost:5000/other:v1', quiet);
+    const reg = b.world().registries.find((r) => r.host === 'localhost:5000')!;
+    expect(reg.repositories.map((r) => r.name)).toEqual(['hello', 'other']);
+    const digest = reg.repositories[0]!.tags['v1']!;
+    expect(reg.repositories[1]!.tags['v1']).toBe(digest);
+    const manifest = reg.manifests.find((m) => m.digest === digest)!;
+    expect(manifest.layers).toHaveLength(2);
+    // two repositories, one copy of each blob
+    expect(new Set(reg.blobs.map((x) => x.digest)).size).toBe(reg.blobs.length);
+    expect(reg.blobs.length).toBe(2);
+  });
+});
