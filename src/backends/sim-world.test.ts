@@ -46,4 +46,19 @@ describe('the world the views read', () => {
     expect(new Set(reg.blobs.map((x) => x.digest)).size).toBe(reg.blobs.length);
     expect(reg.blobs.length).toBe(2);
   });
+
+  it('shows what isolates a running container: hostname, PID 1 and its host PID, bridge address, cgroup limits', async () => {
+    const b = new SimBackend();
+    await b.run('docker run -d --name web -m 256m --cpus 1.5 --pids-limit 64 oracle-base:local sleep 1000', quiet);
+    const c = b.world().containers.find((x) => x.name === 'web')!;
+    expect(c.status).toBe('running');
+    expect(c.runtime).toMatchObject({ hostname: c.id.slice(0, 12), memory: 256 * 1024 ** 2, nanoCpus: 1.5e9, pidsLimit: 64 });
+    expect(c.runtime!.ipAddress).toMatch(/^172\.17\.0\.\d+$/);
+    expect(c.runtime!.processes[0]).toMatchObject({ pid: 1, argv: ['sleep', '1000'] });
+    expect(c.runtime!.processes[0]!.hostPid).toBeGreaterThan(1);
+    await b.run('docker stop web', quiet);
+    const stopped = b.world().containers.find((x) => x.name === 'web')!;
+    expect(stopped.runtime!.processes).toEqual([]);
+    expect(stopped.runtime!.ipAddress).toBeUndefined();
+  });
 });

@@ -57,6 +57,15 @@ export function worldOf(engine: Engine): WorldView {
       writableSize: c.upper.size,
       mounts: c.mounts.map((m) => ({ type: m.type, ...(m.name ? { name: m.name } : {}), source: m.source, destination: m.destination, rw: m.rw })),
       ports: Object.entries(c.ports ?? {}).flatMap(([port, binds]) => binds.map((b) => `${b.HostIp && b.HostIp !== '0.0.0.0' ? b.HostIp + ':' : ''}${b.HostPort}->${port}`)),
+      runtime: {
+        hostname: c.config.Hostname,
+        networkMode: c.host?.networkMode ?? 'default',
+        ...(c.ipAddress ? { ipAddress: c.ipAddress } : {}),
+        memory: c.host?.memory ?? 0,
+        nanoCpus: c.host?.nanoCpus ?? 0,
+        pidsLimit: c.host?.pidsLimit ?? null,
+        processes: (c.processes ?? []).map((p) => ({ pid: p.pid, hostPid: p.hostPid, uid: p.uid, argv: [...p.argv] })),
+      },
     }));
 
   const volumes: VolumeView[] = [...engine.volumes.values()]

@@ -88,6 +88,26 @@ export interface ContainerView {
   mounts: MountView[];
   /** `8080->80/tcp` style bindings while running. */
   ports: string[];
+  /** What isolates it (namespaces and cgroups as `docker inspect` and `docker top` report them); absent when the backend cannot tell. */
+  runtime?: ContainerRuntimeView;
+}
+
+/** A container's isolation facts: hostname (uts), processes (pid), address (net), cgroup limits. */
+export interface ContainerRuntimeView {
+  /** Config.Hostname (the short container ID unless `--hostname`). */
+  hostname: string;
+  /** `--network`: `default`, `bridge`, `none` or `host`. */
+  networkMode: string;
+  /** Bridge address while running. */
+  ipAddress?: string;
+  /** `--memory` in bytes (0: unlimited). */
+  memory: number;
+  /** `--cpus` times 1e9 (0: unlimited). */
+  nanoCpus: number;
+  /** `--pids-limit` (null: unlimited). */
+  pidsLimit: number | null;
+  /** Processes while running or paused, PID 1 first: PID inside its namespace and on the host (`docker top`). */
+  processes: { pid: number; hostPid: number; uid: number; argv: string[] }[];
 }
 
 export interface VolumeView {
