@@ -40,11 +40,75 @@ export interface BuildStepEvent {
   cacheKey?: string;
   /** The layer the step produced: null for metadata-only steps. */
   layer?: { diffId: string; size: number } | null;
+  /** The row this step wrote in its stage's image history (0-based, base rows first); for FROM, the base's last row (-1: scratch). */
+  historyIndex?: number;
+  /** COPY/ADD: what the step read (from the context, or from a stage or image `from`). */
+  reads?: StepReads;
+}
+
+/** The files a COPY or ADD read. */
+export interface StepReads {
+  /** `context`, or the stage or image named by `--from`. */
+  from: string;
+  /** Files read (relative to the source root), at most READS_LIMIT of them. */
+  files: { path: string; size: number }[];
+  /** All files read, and their bytes (the list above may be capped). */
+  count: number;
+  bytes: number;
+}
+
+/** How many files a `reads` or `build.context` list names at most. */
+export const READS_LIMIT = 200;
+
+/** What `docker build` sent: the context after .dockerignore. */
+export interface BuildContextEvent {
+  type: 'build.context';
+  /** The context folder as the client named it. */
+  context: string;
+  /** Files sent (largest first), at most READS_LIMIT. */
+  files: { path: string; size: number }[];
+  fileCount: number;
+  /** Bytes of file content sent. */
+  bytes: number;
+  /** Paths .dockerignore dropped (files and directories), at most READS_LIMIT. */
+  excluded: { path: string; size: number }[];
+  excludedCount: number;
+  excludedBytes: number;
+  /** The .dockerignore patterns applied (empty when there is none). */
+  dockerignore: string[];
+}
+
+/** One stage of a build, as the stage graph draws it. */
+export interface BuildStageInfo {
+  index: number;
+  name?: string;
+  /** What FROM names, after ARG substitution (an image, or an earlier stage's name or index). */
+  from: string;
+  /** The earlier stage FROM builds on, when it names one. */
+  fromStage?: number;
+  /** COPY --from sources, in order: an earlier stage's index, or an image reference. */
+  copyFrom: { stage?: number; image?: string; line: number }[];
+  /** false when the builder skipped it (BuildKit skips stages the target does not need). */
+  built: boolean;
+  /** Bytes of the stage's image when it was built (in the event sent at the end). */
+  size?: number;
+}
+
+/** The stage graph of a build: sent before the steps, and again at the end with sizes. */
+export interface BuildStagesEvent {
+  type: 'build.stages';
+  stages: BuildStageInfo[];
+  /** Index of the stage the image is made from (`--target`, or the last). */
+  target: number;
+  /** true in the event sent when the build finished. */
+  final: boolean;
 }
 
 export type EngineEvent =
   | { type: 'build.start'; builder: 'classic' | 'buildkit'; tags: string[]; stages: number }
   | BuildStepEvent
+  | BuildContextEvent
+  | BuildStagesEvent
   | { type: 'build.done'; imageId: string; layers: number; size: number; tags: string[] }
   | { type: 'build.error'; message: string; step?: number; exitCode: number }
   | { type: 'layer.created'; diffId: string; size: number }

@@ -17,10 +17,11 @@ import type { HistoryEntry } from '../image/types.js';
 import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
 import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, neededStages, takeTriggers, targetStage } from './common.js';
 import type { BuildContext, ContextEntry } from './context.js';
+import { contextEvent, readsOf, stagesEvent } from './report.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { PlainProgress, progressBytes, transferBytes, type TransferMemory, type Vertex } from './progress.js';
 import { applyMetadata, envOf, runArgs, shellCommand, stateFromImage, substitutionEnv, type StageState } from './stage.js';
-import { applyCopy, planCopy, runStep, workdirStep, type CopySource, type StepEnv } from './steps.js';
+import { applyCopy, planCopy, runStep, workdirStep, type CopyPlan, type CopySource, type StepEnv } from './steps.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './types.js';
 
 const COMMENT = 'buildkit.dockerfile.v0';
@@ -67,12 +68,16 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
     if (!(e instanceof DockerError)) throw e;
     return finish(host, out, pr, steps, [`failed to solve with frontend dockerfile.v0: failed to create LLB definition: ${e.message}`], e);
   }
-  const ctx = req.context.withIgnore(ignEntry?.data ? fromUtf8(ignEntry.data) : undefined);
+  const ignoreText = ignEntry?.data ? fromUtf8(ignEntry.data) : undefined;
+  const ctx = req.context.withIgnore(ignoreText);
   const used = new Set<string>();
   try {
     const metaArgs = metaArgValues(df, req.buildArgs, used);
     const target = targetStage(df, req.target);
     const stages = neededStages(df, target, metaArgs);
+    const built = new Set(stages.map((s) => s.index));
+    host.emit(contextEvent(req.contextId, req.context, ctx, ignoreText));
+    host.emit(stagesEvent(df, metaArgs, target.index, built));
     const bases = new Map<string, ImageRecord>();
     for (const s of stages) {
       const ref = fromRef(s, metaArgs, df.escape);
@@ -122,7 +127,7 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         }
         cur = { state: stateFromImage(img.config.config, img.config.history, host.store.layersOf(img)), key: cacheKey('', { text: `FROM ${img.id}`, args: {} }), vdigest: vd };
       }
-      const fromEv: BuildStepEvent = { type: 'build.step', step: 1, of: total, stageIndex: stage.index, instruction: `FROM ${displayRef(ref)}`, line: stage.from.raw.line, cached: null };
+      const fromEv: BuildStepEvent = { type: 'build.step', step: 1, of: total, stageIndex: stage.index, instruction: `FROM ${displayRef(ref)}`, line: stage.from.raw.line, cached: null, historyIndex: cur.state.history.length - 1 };
       if (stage.name) fromEv.stage = stage.name;
       steps.push(fromEv);
       host.emit(fromEv);
@@ -199,6 +204,8 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
         const ev: BuildStepEvent = { type: 'build.step', step: idx, of: total, stageIndex: stage.index, instruction: display.replace(/^\[[^\]]*\] /, ''), line: ins.raw.line, cached: !!rec, cacheKey: key, layer: layer ? { diffId: layer.diffId, size: layer.size } : null };
         if (stage.name) ev.stage = stage.name;
         if (reason) ev.missReason = reason;
+        ev.historyIndex = st.history.length - 1;
+        if (plan.copy) ev.reads = readsOf(plan.copy);
         steps.push(ev);
         host.emit(ev);
         cur = { state: st, key, vdigest };
@@ -208,6 +215,9 @@ export function buildBuildkit(host: BuildHost, req: BuildRequest, out: BuildOutp
       results.set(stage.index, cur);
     }
     const final = results.get(target.index)!.state;
+    const sizes = new Map<number, number>();
+    for (const [i, r] of results) sizes.set(i, r.state.layers.reduce((n, l) => n + l.size, 0));
+    host.emit(stagesEvent(df, metaArgs, target.index, built, sizes));
     if (req.labels?.size) final.config.Labels = { ...(final.config.Labels ?? {}), ...Object.fromEntries(req.labels) };
     fillTimes(final.history);
     const created = final.history[final.history.length - 1]?.created ?? 0;
@@ -235,6 +245,7 @@ interface VertexPlan {
   fromDigest?: string;
   /** COPY/ADD: the files read, recorded with the step when it runs. */
   files?: ReadonlyMap<string, string>;
+  copy?: CopyPlan;
   diff?: Layer | null;
   workdir?: string;
   run?: (v: Vertex, label: string) => Layer | null;
@@ -296,6 +307,7 @@ function planVertex(host: BuildHost, st: StageState, ins: Instruction, ctx: Buil
     return {
       desc: { text: `${ins.kind} ${[...flags, ...r.args].join(' ')}`, args: {}, filesSum: r.checksum },
       files: r.files,
+      copy: r,
       createdBy: copyHistory('buildkit', ins.kind, '', r.dest, r.args),
       usesContext: !ins.from,
       fromDigest,

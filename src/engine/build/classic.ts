@@ -15,6 +15,7 @@ import { canonicalJson } from '../image/store.js';
 import { UnionFs } from '../fs/union.js';
 import { cacheKey, explainMiss, type StepDescriptor } from './cache.js';
 import { applyTags, configDoc, findStage, fromRef, isMetadata, metaArgValues, takeTriggers, targetStage, unusedArgs } from './common.js';
+import { contextEvent, readsOf, stagesEvent } from './report.js';
 import { copyHistory, runHistory, workdirHistory } from './history.js';
 import { applyMetadata, runArgs, shellCommand, stateFromImage, type StageState } from './stage.js';
 import { applyCopy, planCopy, runStep, workdirStep, type CopyPlan, type CopySource, type StepEnv } from './steps.js';
@@ -30,7 +31,9 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
   const out = new ClassicStream(sink);
   const steps: BuildStepEvent[] = [];
   const ignoreEntry = req.context.get('.dockerignore');
-  const ctx = req.context.withIgnore(ignoreEntry?.data ? fromUtf8(ignoreEntry.data) : undefined, [req.dockerfileName, '.dockerignore']);
+  const ignoreText = ignoreEntry?.data ? fromUtf8(ignoreEntry.data) : undefined;
+  const ctx = req.context.withIgnore(ignoreText, [req.dockerfileName, '.dockerignore']);
+  host.emit(contextEvent(req.contextId, req.context, ctx, ignoreText));
   out.stdout(`Sending build context to Docker daemon  ${humanSize(ctx.tarSize())}`);
   out.stdout('');
   let df;
@@ -46,6 +49,8 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
     const metaArgs = metaArgValues(df, req.buildArgs, used);
     const target = targetStage(df, req.target);
     const stages = df.stages.filter((s) => s.index <= target.index);
+    const built = new Set(stages.map((s) => s.index));
+    host.emit(stagesEvent(df, metaArgs, target.index, built));
     const labels = req.labels && req.labels.size > 0 ? req.labels : undefined;
     const total = stages.reduce((n, s) => n + 1 + s.instructions.length, 0) + (labels ? 1 : 0);
     const results = new Map<number, string>();
@@ -58,8 +63,10 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
       const fromStage = findStage(df, ref, stage.index);
       const base = fromStage ? stageImage(host, results.get(fromStage.index)!) : host.baseImage(ref, (l) => out.stdout(l));
       out.stdout(` ---> ${shortId(base.id)}`);
-      steps.push(stepEvent(stepNo, total, stage, stage.from, null));
-      host.emit(steps[steps.length - 1]!);
+      const fromEv = stepEvent(stepNo, total, stage, stage.from, null);
+      fromEv.historyIndex = base.config.history.length - 1;
+      steps.push(fromEv);
+      host.emit(fromEv);
       let state = stateFromImage(base.config.config, base.config.history, host.store.layersOf(base));
       curId = base.id;
       let missedAt: number | undefined;
@@ -82,8 +89,11 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
           out.stdout(` ---> ${shortId(hit.id)}`);
           state = { ...trial, config: structuredClone(hit.config.config), history: hit.config.history.map((h) => ({ ...h })), layers: host.store.layersOf(hit) };
           curId = hit.id;
-          steps.push(stepEvent(stepNo, total, stage, ins, true, sig));
-          host.emit(steps[steps.length - 1]!);
+          const hitEv = stepEvent(stepNo, total, stage, ins, true, sig);
+          hitEv.historyIndex = state.history.length - 1;
+          if (plan.copy) hitEv.reads = readsOf(plan.copy);
+          steps.push(hitEv);
+          host.emit(hitEv);
           continue;
         }
         // the per-file list is only kept for steps that ran (to explain a later miss)
@@ -109,6 +119,8 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
         curId = rec.id;
         const ev = stepEvent(stepNo, total, stage, ins, false, sig, reason);
         ev.layer = layer ? { diffId: layer.diffId, size: layer.size } : null;
+        ev.historyIndex = trial.history.length - 1;
+        if (plan.copy) ev.reads = readsOf(plan.copy);
         steps.push(ev);
         host.emit(ev);
       }
@@ -120,6 +132,12 @@ export function buildClassic(host: BuildHost, req: BuildRequest, sink: BuildOutp
     out.stdout(`Successfully built ${shortId(curId)}`);
     for (const t of applyTags(host, curId, req.tags)) out.stdout(`Successfully tagged ${t}`);
     const img = host.store.images.get(curId)!;
+    const sizes = new Map<number, number>();
+    for (const [i, id] of results) {
+      const rec = host.store.images.get(id);
+      sizes.set(i, rec ? host.store.sizeOf(rec) : 0);
+    }
+    host.emit(stagesEvent(df, metaArgs, target.index, built, sizes));
     host.emit({ type: 'build.done', imageId: curId, layers: img.config.rootfs.diff_ids.length, size: host.store.sizeOf(img), tags: req.tags });
     return { exitCode: 0, imageId: curId, steps };
   } catch (e) {
