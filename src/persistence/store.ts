@@ -30,7 +30,8 @@ export const MAX_HISTORY_LINES = 1000;
 /** Default autosave delay for `scheduleSave`. */
 export const DEFAULT_SAVE_DELAY_MS = 500;
 
-export const OTHER_TAB_MESSAGE = 'Layerlab is open in another tab; reload this one to continue there.';
+export const OTHER_TAB_MESSAGE =
+  'Layerlab is already open in another tab, so this tab does not save (it would write over that one). Close the other tab, then reload this one to work here.';
 export const MEMORY_WARNING =
   'Your browser does not allow saving here (private browsing?). Work is kept in this tab only and is lost when it closes; use Export to keep a copy.';
 export const QUOTA_MESSAGE =

@@ -180,3 +180,37 @@ describe.skipIf(!haveChromium)(`keyboard only (${chromiumNote})`, () => {
     });
   }
 });
+
+describe.skipIf(!haveChromium)(`two tabs (${chromiumNote})`, () => {
+  let b2: Browser | undefined;
+  beforeAll(async () => {
+    b2 = await launch();
+  });
+  afterAll(async () => {
+    await b2?.close();
+  });
+
+  it('a second tab is told it does not save, and the first keeps its work', async () => {
+    const context = await b2!.newContext({ viewport: VIEWPORTS[0] });
+    const { page: first } = await openApp(context);
+    await focusConsole(first);
+    await type(first, 'cd hello && docker build -t first .');
+    await first.waitForSelector('text=Saved');
+    const { page: second } = await openApp(context);
+    await second.getByText('already open in another tab').waitFor();
+    expect(await second.getByRole('button', { name: 'Reload this tab' }).isVisible()).toBe(true);
+    await shot(second, 'second-tab');
+    // the second tab's changes stay in that tab: the first tab's saved world is untouched
+    await focusConsole(second);
+    await type(second, 'docker rmi first');
+    await second.waitForTimeout(800);
+    expect(await first.getByText('already open in another tab').count()).toBe(0);
+    await second.close();
+    await first.close();
+    const { page: again } = await openApp(context);
+    await focusConsole(again);
+    await type(again, 'docker images first');
+    expect(await screen(again)).toMatch(/first\s+latest/);
+    await context.close();
+  });
+});
