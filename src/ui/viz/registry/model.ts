@@ -115,9 +115,11 @@ export function registryModel(
       addRow(l.diffId!, l.size);
       localStored.set(l.diffId!, l.size);
     }
+    // a row per repository, as docker images lists them; the layers stay stored once
     const byRepo = groupTags(img.tags);
-    const [repo, tags] = byRepo[0] ?? ['<none>', ['<none>']];
-    localColumns.push({ key: `local|${img.id}`, title: byRepo.length > 1 ? byRepo.map(([r]) => r).join(', ') : repo, tags: byRepo.length > 1 ? img.tags : tags, digest: img.id, layers: layers.map((l) => l.diffId!) });
+    for (const [repo, tags] of byRepo.length ? byRepo : [['<none>', ['<none>']] as [string, string[]]]) {
+      localColumns.push({ key: `local|${img.id}|${repo}`, title: repo, tags, digest: img.id, layers: layers.map((l) => l.diffId!) });
+    }
   }
   const places: Place[] = [
     { key: 'local', title: 'This machine', columns: localColumns, stored: [...localStored.keys()], storedBytes: sum([...localStored.values()]) },
@@ -257,7 +259,7 @@ function describe(m: RegistryModel, speed: number): string[] {
       out.push('This machine has no images yet.');
       continue;
     }
-    out.push(`${p.title}: ${plural(p.columns.length, p.key === 'local' ? 'image' : 'manifest')}, ${plural(p.stored.length, 'layer')} stored once, ${sizeText(p.storedBytes)}.`);
+    out.push(`${p.title}: ${p.key === 'local' ? plural(new Set(p.columns.map((c) => c.digest)).size, 'image') : plural(p.columns.length, 'manifest')}, ${plural(p.stored.length, 'layer')} stored once, ${sizeText(p.storedBytes)}.`);
     for (const c of p.columns.slice(0, 60)) {
       const tags = c.tags.length ? `tags ${c.tags.join(', ')}` : 'untagged';
       out.push(`${p.title === 'This machine' ? '' : 'Repository '}${c.title} (${tags}), ${p.key === 'local' ? 'image' : 'manifest'} ${shortDigest(c.digest)}: ${plural(c.layers.length, 'layer')} (rows ${c.layers.map((d) => index.get(d)).join(', ') || 'none'}).`);
