@@ -59,6 +59,8 @@ export interface WorkspaceAccess {
   remove(path: string): void;
   /** Moves a file or folder. Undoable. */
   rename(from: string, to: string): void;
+  /** Runs `changes` (writes, mkdirs, removes, renames) as one undo step, e.g. an upload of many files. */
+  batch(changes: () => void): void;
 }
 
 /** Backend settings the console and the UI can change. */

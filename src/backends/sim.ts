@@ -427,7 +427,9 @@ export class SimBackend implements Backend {
 
   private makeWorkspaceAccess(): WorkspaceAccess {
     const ws = this.ws;
+    let batching = false;
     const change = (fn: () => void) => {
+      if (batching) return fn();
       this.pushUndo(this.saveState());
       fn();
       this.emit({ type: 'workspace.changed' });
@@ -452,6 +454,15 @@ export class SimBackend implements Backend {
       write: (path, content) => change(() => ws.write(path, content)),
       mkdir: (path) => change(() => ws.mkdirp(path)),
       remove: (path) => change(() => ws.remove(path)),
+      batch: (changes) =>
+        change(() => {
+          batching = true;
+          try {
+            changes();
+          } finally {
+            batching = false;
+          }
+        }),
       rename: (from, to) =>
         change(() => {
           const src = ws.resolve(from);

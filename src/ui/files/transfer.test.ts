@@ -1,30 +1,20 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceAccess, WorkspaceEntry } from '../../backends/backend.js';
+import type { WorkspaceAccess } from '../../backends/backend.js';
+import { SimBackend } from '../../backends/sim.js';
 import { runUpload, type Picked } from './transfer.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** Just enough of a workspace: a map of files, folders implied. */
-function memoryWorkspace(): WorkspaceAccess & { files: Map<string, Uint8Array> } {
-  const files = new Map<string, Uint8Array>();
-  const dirs = new Set<string>(['/workspace/app']);
-  return {
-    files,
-    root: '/workspace',
-    cwd: '/workspace',
-    list: () => {
-      const out: WorkspaceEntry[] = [...dirs].map((path) => ({ path, type: 'dir', size: 0, mtime: 0 }));
-      for (const [path, b] of files) out.push({ path, type: 'file', size: b.length, mtime: 0 });
-      return out.sort((a, b) => (a.path < b.path ? -1 : 1));
-    },
-    read: (p) => (files.has(p) ? new TextDecoder().decode(files.get(p)) : null),
-    readBytes: (p) => files.get(p) ?? null,
-    write: (p, c) => void files.set(p, typeof c === 'string' ? text(c) : c),
-    mkdir: (p) => void dirs.add(p),
-    remove: (p) => void files.delete(p),
-    rename: () => {},
-  };
+/** The simulator's real workspace; `files` lists what the test added (the starter files left out). */
+function memoryWorkspace(): WorkspaceAccess & { readonly files: Map<string, Uint8Array>; backend: SimBackend } {
+  const backend = new SimBackend();
+  const ws = backend.workspace;
+  const starter = new Set(ws.list().map((e) => e.path));
+  return Object.defineProperties(Object.create(ws) as WorkspaceAccess & { files: Map<string, Uint8Array>; backend: SimBackend }, {
+    backend: { value: backend },
+    files: { get: () => new Map(ws.list().filter((e) => e.type === 'file' && !starter.has(e.path)).map((e) => [e.path, ws.readBytes(e.path)!])) },
+  });
 }
 
 const pick = (relativePath: string, content: string): Picked => ({ relativePath, size: content.length, read: async () => text(content) });
@@ -60,3 +50,15 @@ describe('runUpload', () => {
     expect(out.message).toMatch(/^Skipped 2 files — bad\.zip: bad\.zip could not be unpacked: it is not a zip file, or it is damaged .*; gone\.txt: it could not be read \(NotFoundError\)\.$/);
   });
 });
+
+describe('runUpload and undo', () => {
+  it('writes an upload of many files as one undo step', async () => {
+    const ws = memoryWorkspace();
+    await runUpload(ws, '/workspace/app', [pick('a.txt', 'a'), pick('b/c.txt', 'c'), pick('d.txt', 'd')]);
+    expect(ws.files.size).toBe(3);
+    expect(ws.backend.undo()).toBe(true);
+    expect(ws.files.size).toBe(0);
+    expect(ws.backend.canUndo).toBe(false);
+  });
+});
+

@@ -43,15 +43,22 @@ export async function runUpload(ws: WorkspaceAccess, target: string, items: read
   }
   const plan = planUpload(offered, target, ws.list(), limits);
   plan.skipped.unshift(...early);
-  const written: string[] = [];
+  // read everything first, then write it all as one undo step
+  const ready: { path: string; bytes: Uint8Array }[] = [];
   for (const w of plan.writes) {
     try {
-      ws.write(w.path, await w.item.read());
-      written.push(w.path);
+      ready.push({ path: w.path, bytes: await w.item.read() });
     } catch (e) {
       plan.skipped.push({ name: w.item.relativePath, reason: `it could not be read (${e instanceof Error ? e.message : String(e)})` });
     }
   }
+  const written: string[] = [];
+  ws.batch(() => {
+    for (const r of ready) {
+      ws.write(r.path, r.bytes);
+      written.push(r.path);
+    }
+  });
   plan.writes = plan.writes.filter((w) => written.includes(w.path));
   const message = [...notes, describeUpload(plan, ws.root, target)].join(' ');
   return { message, failed: written.length === 0 && plan.skipped.length > 0, written };
