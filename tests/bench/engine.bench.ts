@@ -2,7 +2,7 @@
  * Build benchmark: a 100-instruction Dockerfile over a 5,000-file context,
  * built cold, rebuilt fully cached, and rebuilt after one file changed, with
  * both builders. `npm run bench` prints one JSON object on stdout; progress
- * and the optional profile (`npm run bench -- --profile`) go to stderr.
+ * and the optional profile (`npm run bench:engine -- --profile`) go to stderr.
  * See tests/bench/README.md for what each number means.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ function parseArgs(argv: string[]): Options {
 
 function usage(err?: string): never {
   if (err) process.stderr.write(`bench: ${err}\n`);
-  process.stderr.write('usage: npm run bench -- [--runs N>=5] [--profile] [--top K] | --write-context DIR\n');
+  process.stderr.write('usage: npm run bench:engine -- [--runs N>=5] [--profile] [--top K] | --write-context DIR\n');
   process.exit(err ? 2 : 0);
 }
 
