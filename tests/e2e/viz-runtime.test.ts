@@ -74,5 +74,64 @@ describe.skipIf(!haveChromium)(`runtime views in Chromium (${chromiumNote})`, ()
       expect(errors).toEqual([]);
       await context.close();
     });
+
+    it(`Containers: a container on its image with its diff, a volume outside; rm keeps the volume (${size})`, async () => {
+      const context = await browser!.newContext({ viewport });
+      const { page, errors } = await openApp(context);
+      await focusConsole(page);
+      await type(page, 'docker run -d --name web -v data:/data oracle-base:local sleep 1000');
+      await showView(page, 'Containers');
+      await page.locator('svg [data-name="web"]').waitFor();
+      expect(await facts(page, 'ctr-desc')).toMatch(/Container web \(running\) on oracle-base:local: writable layer .*mounts volume data at \/data/);
+      await focusConsole(page);
+      await type(page, `docker exec web sh -c 'echo hi > /data/x; echo new > /tmp/n'`);
+      await showView(page, 'Containers');
+      await expect.poll(() => facts(page, 'ctr-desc')).toMatch(/added \/tmp\/n/);
+      expect(await page.locator('svg [data-name="web"]').textContent()).toContain('A /tmp/n');
+      await shot(page, 'viz-containers');
+      await focusConsole(page);
+      await type(page, 'docker rm -f web');
+      await showView(page, 'Containers');
+      await page.locator('svg [data-name="web"]').waitFor({ state: 'detached' });
+      const after = await facts(page, 'ctr-desc');
+      expect(after).not.toContain('Container web');
+      expect(after).toContain('Volume data: 3 B, used by no container');
+      await shot(page, 'viz-containers-removed');
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+
+    it(`Lifecycle: objects move through created, running, exited and deleted (${size})`, async () => {
+      const context = await browser!.newContext({ viewport });
+      const { page, errors } = await openApp(context);
+      await focusConsole(page);
+      await type(page, 'cd hello');
+      await type(page, 'docker build -t hello .');
+      await type(page, 'docker create --name web hello');
+      await showView(page, 'Lifecycle');
+      const facts1 = await facts(page, 'life-desc');
+      expect(facts1).toContain('created: web.');
+      expect(facts1).toMatch(/image: [^.]*hello:latest/);
+      await focusConsole(page);
+      await type(page, 'docker run -d --name api oracle-base:local sleep 1000');
+      await showView(page, 'Lifecycle');
+      await expect.poll(() => facts(page, 'life-desc')).toContain('running: api.');
+      await page.waitForTimeout(300);
+      await shot(page, 'viz-lifecycle-running');
+      await focusConsole(page);
+      await type(page, 'docker stop api');
+      await showView(page, 'Lifecycle');
+      await expect.poll(() => page.getByTestId('lifecycle-last').textContent()).toMatch(/api: running → exited/);
+      expect(await facts(page, 'life-desc')).toContain('exited (stopped): api.');
+      await focusConsole(page);
+      await type(page, 'docker rm web api');
+      await showView(page, 'Lifecycle');
+      await expect.poll(() => facts(page, 'life-desc')).toContain('deleted: web, api.');
+      expect(await facts(page, 'life-desc')).toContain('created: nothing.');
+      await page.waitForTimeout(1600);
+      await shot(page, 'viz-lifecycle-deleted');
+      expect(errors).toEqual([]);
+      await context.close();
+    });
   }
 });
