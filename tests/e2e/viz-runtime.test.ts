@@ -71,6 +71,8 @@ describe.skipIf(!haveChromium)(`runtime views in Chromium (${chromiumNote})`, ()
       expect(await page.getByTestId('registry-totals').textContent()).not.toBe(before);
       await page.waitForTimeout(1500);
       await shot(page, 'viz-registry-pulled');
+      await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+      await shot(page, 'viz-registry-dark');
       expect(errors).toEqual([]);
       await context.close();
     });
@@ -130,6 +132,8 @@ describe.skipIf(!haveChromium)(`runtime views in Chromium (${chromiumNote})`, ()
       expect(await facts(page, 'life-desc')).toContain('created: nothing.');
       await page.waitForTimeout(1600);
       await shot(page, 'viz-lifecycle-deleted');
+      await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+      await shot(page, 'viz-lifecycle-dark');
       expect(errors).toEqual([]);
       await context.close();
     });

@@ -107,7 +107,7 @@ export function lifecycleLayout(nodeW: number, nodeH: number): Geometry {
     .decross(decrossTwoLayer())
     .coord(coordCenter())
     .nodeSize([nodeW, nodeH])
-    .gap([nodeW * 0.25, nodeH * 0.9]);
+    .gap([nodeW * 0.12, nodeH * 0.9]);
   const { width, height } = layout(dag);
   const nodes = new Map<StateId, { x: number; y: number }>();
   for (const n of dag.nodes()) nodes.set(n.data as StateId, { x: n.x, y: n.y });
@@ -122,7 +122,7 @@ export function lifecycleLayout(nodeW: number, nodeH: number): Geometry {
     const b = nodes.get(to)!;
     // an arc out to the side the source sits on, so it never crosses the forward edges
     const side = a.x >= b.x ? 1 : -1;
-    const bulge = nodeW * 0.75 * side;
+    const bulge = nodeW * 0.35 * side;
     edges.push({ key: `${from}>${to}`, from, to, label, back: true, points: [[a.x + (nodeW / 2) * side, a.y], [Math.max(a.x, b.x) * (side > 0 ? 1 : 0) + Math.min(a.x, b.x) * (side < 0 ? 1 : 0) + bulge + (nodeW / 2) * side, (a.y + b.y) / 2], [b.x + (nodeW / 2) * side, b.y]] });
   }
   const g = { nodes, edges, width, height };
