@@ -22,7 +22,7 @@ export interface Figure {
 export const START_FIGURES: readonly Figure[] = [
   {
     id: 'namespaces',
-    label: 'Create namespaces (part of a container start)',
+    label: 'Namespaces created',
     value: 9,
     text: '8–10 ms',
     side: 'container',
@@ -31,16 +31,16 @@ export const START_FIGURES: readonly Figure[] = [
   },
   {
     id: 'container',
-    label: 'docker run: container process running',
+    label: 'docker run (container start)',
     value: 568,
-    text: '≈ 0.6 s (568 ms median)',
+    text: '568 ms',
     side: 'container',
     kind: 'measured',
     source: 'Decomposing Docker Container Startup Performance (arXiv 2602.15214): docker run end to end, cloud VM with premium SSD, median 568 ms',
   },
   {
     id: 'microvm',
-    label: 'Firecracker microVM: guest /sbin/init running',
+    label: 'Firecracker microVM boot',
     value: 125,
     text: '≤ 125 ms',
     side: 'vm',
@@ -49,7 +49,7 @@ export const START_FIGURES: readonly Figure[] = [
   },
   {
     id: 'vm',
-    label: 'General-purpose VM: OS booted, app running',
+    label: 'Full VM boot',
     value: 30_000,
     text: 'tens of seconds to minutes',
     side: 'vm',
