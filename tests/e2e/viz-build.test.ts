@@ -115,7 +115,8 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
       const { page, errors } = await openApp(context);
       await focusConsole(page);
       await type(page, 'cd hello');
-      await type(page, `printf '${MULTI.join('\\n')}\\n' > Dockerfile.multi`);
+      // the console has no printf: one echo per line
+      for (const l of MULTI) await type(page, `echo '${l}' >> Dockerfile.multi`);
       await type(page, 'docker build -f Dockerfile.multi -t multi .');
       await showView(page, 'Stages');
       const node = page.locator('g.stage[data-stage="docs"]');
