@@ -6,30 +6,13 @@
  */
 import type { Backend, BackendEvent } from '../backends/backend.js';
 import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
+import { foldBuild, foldTransfer, type BuildRecord, type TransferRecord } from '../shared/event-fold.js';
 import type { LayerEntryView, WorldView } from '../shared/world.js';
 
 /** How many events the log keeps (the lifecycle view animates the latest). */
 export const EVENT_LOG_LIMIT = 300;
 
-type Ev<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
-
-/** One build as its events told it. */
-export interface BuildRecord {
-  start: Ev<'build.start'>;
-  steps: BuildStepEvent[];
-  /** Set when it finished. */
-  done?: Ev<'build.done'>;
-  error?: Ev<'build.error'>;
-  /** Other build events (context, stages...) by type, the latest of each. */
-  extra: Record<string, EngineEvent>;
-}
-
-/** One push or pull as its events told it. */
-export interface TransferRecord {
-  kind: 'push' | 'pull';
-  layers: (Ev<'push.layer'> | Ev<'pull.layer'>)[];
-  done?: Ev<'push.done'> | Ev<'pull.done'>;
-}
+export type { BuildRecord, TransferRecord };
 
 const EMPTY_WORLD: WorldView = { images: [], containers: [], volumes: [], registries: [], linkBytesPerSecond: 12_500_000 };
 
@@ -72,37 +55,9 @@ export class WorldState {
   private onEvent(e: BackendEvent): void {
     if (e.type === 'workspace.changed') return;
     this.events = [...this.events.slice(-(EVENT_LOG_LIMIT - 1)), { seq: ++this.seq, event: e }];
-    const b = this.build;
-    switch (e.type) {
-      case 'build.start':
-        this.build = { start: e, steps: [], extra: {} };
-        break;
-      case 'build.step':
-        if (b) this.build = { ...b, steps: [...b.steps, e] };
-        break;
-      case 'build.done':
-        if (b) this.build = { ...b, done: e };
-        break;
-      case 'build.error':
-        if (b) this.build = { ...b, error: e };
-        break;
-      case 'push.layer':
-      case 'pull.layer': {
-        const kind = e.type === 'push.layer' ? 'push' : 'pull';
-        const t = this.transfer;
-        // a new transfer starts after the last one finished (or when the direction changes)
-        this.transfer = t && !t.done && t.kind === kind ? { ...t, layers: [...t.layers, e] } : { kind, layers: [e] };
-        break;
-      }
-      case 'push.done':
-      case 'pull.done': {
-        const kind = e.type === 'push.done' ? 'push' : 'pull';
-        const t = this.transfer;
-        this.transfer = t && !t.done && t.kind === kind ? { ...t, done: e } : { kind, layers: [], done: e };
-        break;
-      }
-      default:
-        if (e.type.startsWith('build.') && b) this.build = { ...b, extra: { ...b.extra, [e.type]: e } };
-    }
+    const build = foldBuild(this.build, e);
+    if (build !== this.build) this.build = build;
+    const transfer = foldTransfer(this.transfer, e);
+    if (transfer !== this.transfer) this.transfer = transfer;
   }
 }
