@@ -150,7 +150,7 @@ export function basesModel(world: WorldView | undefined, catalog: Map<string, Ca
     const baseBytes = base ? Math.min(base.size, total) : 0;
     const name = img.tags[0]!;
     // images are newest first: the first one built on a Node base gives "the app"
-    if (!app && base && nodeIds.has(base.id)) app = { bytes: total - baseBytes, from: `your ${name} (its layers above ${base.id})` };
+    if (!app && base && nodeIds.has(base.id)) app = { bytes: total - baseBytes, from: `your ${name}'s layers above ${base.id}` };
     yours.push({
       key: `yours:${img.id}`,
       label: name,
