@@ -5,7 +5,7 @@
  */
 import type { Tty } from '../console/transfer-progress.js';
 import type { BuildStepEvent, EngineEvent } from '../shared/events.js';
-import type { LayerEntryView, WorldView } from '../shared/world.js';
+import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 
 /** Where a command's output goes: one call per line, without the newline. */
 export interface BackendOutput {
@@ -84,6 +84,8 @@ export interface Backend {
   world(): WorldView;
   /** One layer's tarball entries (for the layer views), or undefined when the backend does not have it. */
   layerEntries(diffId: string): LayerEntryView[] | undefined;
+  /** What is at `path` in a container, an image or a volume (lesson checks); null when nothing is. */
+  pathInfo(where: PathPlace, path: string): PathInfo | null;
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(cb: (e: BackendEvent) => void): () => void;
   /** JSON of everything the backend owns (engine world, workspace files, cwd). */

@@ -62,3 +62,20 @@ describe('the world the views read', () => {
     expect(stopped.runtime!.ipAddress).toBeUndefined();
   });
 });
+
+describe('paths for the lesson checks', () => {
+  it('finds files in a container (with its volume), an image and a volume, and nothing elsewhere', async () => {
+    const b = new SimBackend();
+    await b.run('docker run --name web -v data:/data oracle-base:local sh -c "echo hi > /data/x; echo new > /tmp/n"', quiet);
+    expect(b.pathInfo({ container: 'web' }, '/tmp/n')).toEqual({ type: 'file', size: 4 });
+    expect(b.pathInfo({ container: 'web' }, '/data/x')).toEqual({ type: 'file', size: 3 });
+    expect(b.pathInfo({ volume: 'data' }, 'x')).toEqual({ type: 'file', size: 3 });
+    expect(b.pathInfo({ image: 'oracle-base:local' }, '/tmp/n')).toBeNull();
+    expect(b.pathInfo({ image: 'oracle-base:local' }, '/bin')?.type).toBe('dir');
+    expect(b.pathInfo({ container: 'nope' }, '/')).toBeNull();
+    const before = JSON.stringify(b.snapshot());
+    b.pathInfo({ container: 'web' }, '/etc/hostname');
+    expect(JSON.stringify(b.snapshot())).toBe(before);
+  });
+});
+

@@ -3,9 +3,12 @@
  * the engine, and a layer's entries on demand. Read-only: nothing here changes the engine.
  */
 import { containerDiff } from '../engine/container/changes.js';
+import { openContainer } from '../engine/container/rootfs.js';
 import type { Engine } from '../engine/engine.js';
 import type { Layer } from '../engine/fs/layer.js';
-import type { ContainerView, ImageView, LayerEntryView, RegistryView, VolumeView, WorldView } from '../shared/world.js';
+import type { Stat } from '../engine/fs/types.js';
+import { UnionFs } from '../engine/fs/union.js';
+import type { ContainerView, ImageView, LayerEntryView, PathInfo, PathPlace, RegistryView, VolumeView, WorldView } from '../shared/world.js';
 
 /** Everything the views draw, as plain JSON-shaped data, images newest first. */
 export function worldOf(engine: Engine): WorldView {
@@ -105,4 +108,30 @@ export function layerEntriesOf(engine: Engine, diffId: string): LayerEntryView[]
     size: e.type === 'file' ? e.size : e.type === 'symlink' ? e.target.length : 0,
     ...(e.type === 'dir' && e.opaque ? { opaque: true } : {}),
   }));
+}
+
+/**
+ * What is at `path` in a container (its image, writable layer and mounts), an image or a
+ * volume (paths from the volume's root); null when nothing is, or the place does not exist.
+ */
+export function pathInfoOf(engine: Engine, where: PathPlace, path: string): PathInfo | null {
+  let fs: { stat(p: string, follow?: boolean): Stat | null };
+  if ('container' in where) {
+    const c = engine.findContainer(where.container);
+    if (!c) return null;
+    // a read-only look: the view is never committed
+    fs = openContainer(engine, c).fs;
+  } else if ('image' in where) {
+    const img = engine.store.find(where.image);
+    if (!img) return null;
+    fs = new UnionFs(engine.store.layersOf(img));
+  } else {
+    const v = engine.volumes.get(where.volume);
+    if (!v) return null;
+    fs = new UnionFs([v.content]);
+  }
+  const abs = path.startsWith('/') ? path : `/${path}`;
+  const st = fs.stat(abs, true);
+  if (!st) return null;
+  return { type: st.type, size: st.size };
 }

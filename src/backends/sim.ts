@@ -14,9 +14,9 @@ import { preloadOracleBase } from '../engine/oracle-base.js';
 import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
 import { completeLine } from '../console/complete.js';
 import { planTransfer, playTransfer, type TransferPlan } from '../console/transfer-progress.js';
-import type { LayerEntryView, WorldView } from '../shared/world.js';
+import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';
-import { layerEntriesOf, worldOf } from './sim-world.js';
+import { layerEntriesOf, pathInfoOf, worldOf } from './sim-world.js';
 
 /** Where the learner's files live. */
 export const WORKSPACE_ROOT = '/workspace';
@@ -123,6 +123,10 @@ export class SimBackend implements Backend {
 
   layerEntries(diffId: string): LayerEntryView[] | undefined {
     return layerEntriesOf(this.engine, diffId);
+  }
+
+  pathInfo(where: PathPlace, path: string): PathInfo | null {
+    return pathInfoOf(this.engine, where, path);
   }
 
   /** Tab-completion candidates (see completeLine). */

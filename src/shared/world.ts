@@ -154,3 +154,12 @@ export interface WorldView {
   /** Bytes per second of the (simulated or measured) link to registries. */
   linkBytesPerSecond: number;
 }
+
+/** Where to look for a path: a container (name or ID), an image (reference or ID) or a volume (name). */
+export type PathPlace = { container: string } | { image: string } | { volume: string };
+
+/** What is at a path. */
+export interface PathInfo {
+  type: 'file' | 'dir' | 'symlink';
+  size: number;
+}
