@@ -5,7 +5,7 @@ import imagesJson from '../../../engine/catalog/images.json';
 import type { ContainerView, WorldView } from '../../../shared/world.js';
 import { catalogSizes, type CatalogSizeData } from '../bases/model.js';
 import { FOOTPRINT_FIGURES, START_FIGURES } from './figures.js';
-import { cgroupRows, defaultNamespaces, hostFactsFromWorld, isolationText, namespaceView, raceOrder, SIMULATED_HOST, type NamespaceId } from './model.js';
+import { cgroupRows, defaultNamespaces, hostFactsFromWorld, isolationText, namespaceView, parseHostFacts, raceOrder, SIMULATED_HOST, type NamespaceId } from './model.js';
 
 const quiet = { stdout: () => {}, stderr: () => {} };
 
@@ -93,5 +93,20 @@ describe('container vs VM', () => {
     expect(facts.containers).toHaveLength(1);
     expect(namespaceView('pid', true, facts, facts.containers[0]).lines).toEqual(['(no process: the container is not running)']);
     expect(isolationText(facts, undefined, defaultNamespaces(), false).length).toBeGreaterThan(5);
+  });
+
+  it("reads a server's HostFacts (real mode) field by field and refuses what is not HostFacts", () => {
+    const facts = parseHostFacts({
+      mode: 'real',
+      host: { hostname: 'lab-01', kernel: 'Linux 6.1.0-18-amd64', cpus: 8, memory: 16e9, processes: [{ pid: 1, argv: ['/sbin/init'] }], interfaces: [{ name: 'eth0', address: '10.0.0.5' }] },
+      containers: [{ id: 'abc', name: 'web', image: 'nginx', running: true, hostname: 'abc', processes: [{ pid: 1, hostPid: 4242, argv: ['nginx'] }, 'junk'], interfaces: [{ name: 'eth0', address: '172.17.0.2' }], cgroup: { memory: 'lots', cpus: 2, pids: -1 } }],
+    })!;
+    expect(facts.mode).toBe('real');
+    expect(facts.host.processes[0]).toEqual({ pid: 1, hostPid: 1, uid: 0, argv: ['/sbin/init'] });
+    expect(facts.containers[0]!.cgroup).toEqual({ memory: null, cpus: 2, pids: null });
+    expect(namespaceView('pid', false, facts, facts.containers[0]).says).toContain('PID 4242 on the host');
+    expect(isolationText(facts, facts.containers[0], defaultNamespaces(), false)[0]).toMatch(/^Real host lab-01/);
+    expect(parseHostFacts(null)).toBeUndefined();
+    expect(parseHostFacts({ containers: [] })).toBeUndefined();
   });
 });

@@ -271,3 +271,49 @@ export function figureText(f: Figure): string {
 export function raceOrder(figures: readonly Figure[]): (Figure & { place: number })[] {
   return [...figures].filter((f) => Number.isFinite(f.value) && f.value > 0).sort((a, b) => a.value - b.value).map((f, i) => ({ ...f, place: i + 1 }));
 }
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const procs = (v: unknown): ProcessFact[] =>
+  list(v)
+    .filter(isObj)
+    .map((p) => ({ pid: num(p['pid']) ?? 0, hostPid: num(p['hostPid']) ?? num(p['pid']) ?? 0, uid: num(p['uid']) ?? 0, argv: list(p['argv']).map((a) => str(a)) }))
+    .filter((p) => p.pid > 0);
+const ifaces = (v: unknown): InterfaceFact[] => list(v).filter(isObj).map((i) => ({ name: str(i['name'], '?'), address: str(i['address']) }));
+
+/** HostFacts as a server sends them (real mode), checked field by field; undefined when it is not HostFacts at all. */
+export function parseHostFacts(json: unknown): HostFacts | undefined {
+  if (!isObj(json) || !isObj(json['host'])) return undefined;
+  const h = json['host'];
+  return {
+    mode: json['mode'] === 'simulated' ? 'simulated' : 'real',
+    host: {
+      hostname: str(h['hostname'], '?'),
+      kernel: str(h['kernel'], 'Linux'),
+      cpus: num(h['cpus']) ?? 0,
+      memory: num(h['memory']) ?? 0,
+      processes: procs(h['processes']),
+      interfaces: ifaces(h['interfaces']),
+      illustrative: h['illustrative'] === true,
+    },
+    containers: list(json['containers'])
+      .filter(isObj)
+      .map((c) => {
+        const g = isObj(c['cgroup']) ? c['cgroup'] : {};
+        const pos = (v: unknown) => (num(v) ?? 0) > 0 ? (v as number) : null;
+        return {
+          id: str(c['id']),
+          name: str(c['name'], '?'),
+          image: str(c['image'], '?'),
+          running: c['running'] === true,
+          hostname: str(c['hostname'], '?'),
+          networkMode: str(c['networkMode'], 'default'),
+          processes: procs(c['processes']),
+          interfaces: ifaces(c['interfaces']),
+          cgroup: { memory: pos(g['memory']), cpus: pos(g['cpus']), pids: pos(g['pids']) },
+        };
+      }),
+  };
+}
