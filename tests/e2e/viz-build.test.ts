@@ -30,6 +30,14 @@ async function largeType(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
+/** Dark and Large type (how a projector shows it): a second screenshot. */
+async function projector(page: Page, name: string): Promise<void> {
+  if (narrow(page)) return;
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await largeType(page);
+  await shot(page, `${name}-dark-large`);
+}
+
 const MULTI = [
   'FROM oracle-base:local AS build',
   'COPY hello.txt /src/hello.txt',
@@ -106,6 +114,7 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
       expect(text).toMatch(/COPY package\.json/);
       expect(await page.locator('[data-testid="context-excluded"]').textContent()).toContain('npm-debug.log');
       await shot(page, 'viz-context');
+      await projector(page, 'viz-context');
       expect(errors).toEqual([]);
       await context.close();
     });
@@ -126,7 +135,10 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
       expect(await page.locator('g.stage[data-stage="build"]').getAttribute('data-built')).toBe('true');
       expect(await page.locator('path.edge.copy').count()).toBe(1);
       expect(await page.locator('[data-testid="stages-view"]').textContent()).toMatch(/final image/i);
+      await node.focus();
+      await expect.poll(() => page.locator('[data-testid="stages-view"] .detail').textContent()).toContain('skipped');
       await shot(page, 'viz-stages');
+      await projector(page, 'viz-stages');
       expect(errors).toEqual([]);
       await context.close();
     });
