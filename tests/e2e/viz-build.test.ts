@@ -97,7 +97,8 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
     }
 
     it(`context: the app folder's .dockerignore'd files and what each COPY read (${viewport.width}x${viewport.height})`, async () => {
-      const context = await browser!.newContext({ viewport });
+      // reduced motion: the stack draws its end state at once (no build flash)
+      const context = await browser!.newContext({ viewport, reducedMotion: 'reduce' });
       const { page, errors } = await openApp(context);
       await focusConsole(page);
       await type(page, 'cd app');
@@ -114,6 +115,20 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
       expect(text).toMatch(/COPY package\.json/);
       expect(await page.locator('[data-testid="context-excluded"]').textContent()).toContain('npm-debug.log');
       await shot(page, 'viz-context');
+
+      // change package.json: its COPY misses and every later step misses with it (the cascade)
+      await focusConsole(page);
+      await type(page, `echo '{"name": "app", "version": "1.0.1"}' > package.json`);
+      await type(page, 'docker build -t app .');
+      await showView(page, 'Layers');
+      await page.locator('g.row[data-status="miss"]').first().waitFor();
+      const labels = await page.locator('g.row[data-status="miss"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
+      expect(labels.join('\n')).toMatch(/COPY package\.json.*files changed: package\.json/);
+      expect(labels.join('\n')).toMatch(/RUN .*npm install.*parent missed/);
+      expect(await page.locator('path.cascade').count()).toBe(1);
+      expect(await page.locator('rect.flash').evaluateAll((rs) => rs.every((r) => r.getAttribute('opacity') === '0'))).toBe(true);
+      await shot(page, 'viz-layers-cascade');
+      await showView(page, 'Context');
       await projector(page, 'viz-context');
       expect(errors).toEqual([]);
       await context.close();

@@ -11,6 +11,8 @@ describe('build view words', () => {
     expect(instructionOf('/bin/sh -c npm install')).toBe('RUN npm install');
     expect(instructionOf('|1 V=2 /bin/sh -c make')).toBe('RUN make');
     expect(instructionOf('COPY hello.txt /hello.txt # buildkit')).toBe('COPY hello.txt /hello.txt');
+    expect(instructionOf('RUN /bin/sh -c npm install # buildkit')).toBe('RUN npm install');
+    expect(instructionOf('RUN |1 V=2 /bin/sh -c make # buildkit')).toBe('RUN make');
     expect(instructionOf('')).toBe('(base)');
   });
 });

@@ -38,6 +38,6 @@ export function instructionOf(createdBy: string): string {
     const run = /^(?:\|\d+ (?:\S+=\S* )*)?\/bin\/sh -c (.*)$/s.exec(s);
     if (run) s = 'RUN ' + run[1]!.trim();
   }
-  s = s.replace(/ # buildkit$/, '');
+  s = s.replace(/ # buildkit$/, '').replace(/^RUN (?:\|\d+ (?:\S+=\S* )*)?\/bin\/sh -c /, 'RUN ');
   return s.replace(/\s+/g, ' ');
 }
