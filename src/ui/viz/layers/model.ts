@@ -36,8 +36,12 @@ export interface StackModel {
   baseTop: number;
   /** Predicted steps that have no row in this image yet (new instructions). */
   extraPredicted: { instruction: string; status: 'hit' | 'miss'; reason: string }[];
-  /** The what-if applies to this image (same build context as the last build). */
+  /** The what-if applies to this image's rows (same build context as the last build). */
   hasPrediction: boolean;
+  /** Every step the what-if predicts (target stage, FROM left out), whether or not it lines up with rows. */
+  whatIf: { instruction: string; status: 'hit' | 'miss'; reason: string }[];
+  /** The Dockerfile the what-if is for. */
+  whatIfPath?: string;
   /** Steps of the last build that belong to this image. */
   hasBuild: boolean;
 }
@@ -63,7 +67,8 @@ function targetSteps(steps: readonly BuildStepEvent[], target?: number): BuildSt
 
 /** Joins an image's history with the last build (when it made this image) and the what-if. */
 export function stackModel(image: ImageView | undefined, build?: BuildInput, prediction?: PredictionInput): StackModel {
-  const empty: StackModel = { rows: [], baseTop: -1, extraPredicted: [], hasPrediction: false, hasBuild: false };
+  const whatIf = prediction ? targetSteps(prediction.steps).filter((s) => s.cached !== null).map((s) => ({ instruction: s.instruction, status: s.cached ? ('hit' as const) : ('miss' as const), reason: s.cached ? 'cache hit' : missText(s.missReason) })) : [];
+  const empty: StackModel = { rows: [], baseTop: -1, extraPredicted: [], hasPrediction: false, hasBuild: false, whatIf, ...(prediction ? { whatIfPath: prediction.path } : {}) };
   if (!image) return empty;
   const layers = image.layers ?? [];
   const ours = build && build.imageId === image.id ? targetSteps(build.steps, build.target) : [];
@@ -99,7 +104,12 @@ export function stackModel(image: ImageView | undefined, build?: BuildInput, pre
     if (step && step.cached === false) {
       row.reason = missText(step.missReason);
       row.reasonKind = step.missReason?.kind;
-      if (step.missReason?.kind === 'parent-missed') row.cascadeFrom = rowOfStep(step.missReason.step);
+      if (step.missReason?.kind === 'parent-missed') {
+        const n = step.missReason.step;
+        row.cascadeFrom = rowOfStep(n);
+        const first = ours.find((s) => s.step === n && s.cached !== null);
+        if (first) row.reason = `parent missed (${first.instruction})`;
+      }
     }
     const p = predicted.get(i);
     if (p) row.predicted = { status: p.cached ? 'hit' : 'miss', reason: p.cached ? 'cache hit' : missText(p.missReason), instruction: p.instruction };
@@ -111,7 +121,7 @@ export function stackModel(image: ImageView | undefined, build?: BuildInput, pre
     row.label = parts.join(', ');
     return row;
   });
-  return { rows, baseTop, extraPredicted, hasPrediction, hasBuild: ours.length > 0 };
+  return { rows, baseTop, extraPredicted, hasPrediction, hasBuild: ours.length > 0, whatIf, ...(prediction ? { whatIfPath: prediction.path } : {}) };
 }
 
 export interface FileChange {
@@ -147,7 +157,6 @@ export function analyzeLayers(layers: readonly (readonly LayerEntryView[] | unde
   const drop = (path: string) => {
     const size = live.get(path);
     if (size === undefined) return false;
-    live.delete(path);
     if (size > 0) {
       removable += size;
       waste.set(path, (waste.get(path) ?? 0) + size);
@@ -156,14 +165,20 @@ export function analyzeLayers(layers: readonly (readonly LayerEntryView[] | unde
   };
   const dropUnder = (dir: string) => {
     const prefix = dir === '/' ? '/' : dir.replace(/\/$/, '') + '/';
-    for (const p of [...live.keys()]) if (p.startsWith(prefix)) drop(p);
+    for (const p of [...live.keys()]) {
+      if (p.startsWith(prefix)) {
+        drop(p);
+        live.delete(p);
+      }
+    }
   };
   for (const entries of layers) {
     const list: FileChange[] = [];
     for (const e of entries ?? []) {
-      const path = e.path.replace(/\/$/, '') || '/';
+      const path = e.path.length > 1 && e.path.endsWith('/') ? e.path.slice(0, -1) : e.path;
       if (e.type === 'whiteout') {
         drop(path);
+        live.delete(path);
         dropUnder(path);
         list.push({ path, kind: 'deleted', size: 0 });
         continue;
