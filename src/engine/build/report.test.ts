@@ -52,8 +52,26 @@ describe.each<Builder>(['classic', 'buildkit'])('%s builder events for the views
     expect(c.files.map((f) => f.path)).not.toContain('secret.txt');
     expect(c.excluded.map((f) => f.path).sort()).toEqual(['logs', 'logs/a.log', 'secret.txt']);
     expect(c.excludedBytes).toBe(2 + 9);
+    expect(c.excluded.find((e) => e.path === 'logs')!.size).toBe(9);
     expect(c.dockerignore).toEqual(['secret.txt', 'logs']);
     expect(c.bytes).toBe(c.files.reduce((n, f) => n + f.size, 0));
+  });
+
+  it('reports a large ignored tree quickly', () => {
+    const { ws, docker } = setup();
+    ws.write('ctx/Dockerfile', 'FROM oracle-base:local\nCOPY a.txt /a.txt\n');
+    ws.write('ctx/.dockerignore', 'node_modules\nz.log\n');
+    ws.write('ctx/a.txt', 'a');
+    ws.write('ctx/z.log', 'zz');
+    for (let i = 0; i < 3000; i++) ws.write(`ctx/node_modules/p${i}/index.js`, 'x');
+    const t = performance.now();
+    const r = docker('build -t app ctx', builder);
+    expect(performance.now() - t).toBeLessThan(3000);
+    expect(r.context!.excludedCount).toBe(6002);
+    expect(r.context!.excludedBytes).toBe(3002);
+    expect(r.context!.excluded.map((e) => e.path)).toContain('z.log');
+    expect(r.context!.excluded.length).toBe(200);
+    expect(r.context!.excluded[0]).toEqual({ path: 'node_modules', size: 3000 });
   });
 
   it('says what each COPY read, on hits and misses', () => {

@@ -23,13 +23,30 @@ export function contextEvent(contextId: string, full: BuildContext, sent: BuildC
   files.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
   const excluded: { path: string; size: number }[] = [];
   let excludedBytes = 0;
-  for (const path of sent === full ? [] : sent.ignored) {
+  const ignored = sent === full ? [] : sent.ignored;
+  // a dropped directory counts its dropped files' bytes: each file adds to its dropped ancestors
+  // (one walk up per file, not one scan of the context per directory)
+  const dirBytes = new Map<string, number>();
+  for (const path of ignored) if (full.get(path)?.type === 'dir') dirBytes.set(path, 0);
+  for (const path of ignored) {
     const e = full.get(path);
-    // a whole excluded directory counts its files' bytes
-    const size = e?.type === 'dir' ? full.subtree(path).reduce((n, [, x]) => n + (x.type === 'file' ? x.size : 0), 0) : (e?.size ?? 0);
-    if (e?.type !== 'dir') excludedBytes += size;
-    excluded.push({ path, size });
+    if (!e || e.type === 'dir') continue;
+    excludedBytes += e.size;
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
+      const d = path.slice(0, i);
+      const n = dirBytes.get(d);
+      if (n !== undefined) dirBytes.set(d, n + e.size);
+    }
   }
+  // the capped list names what .dockerignore matched at the top first (node_modules before node_modules/x)
+  const under = (path: string) => {
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (dirBytes.has(path.slice(0, i))) return true;
+    return false;
+  };
+  const tops: string[] = [];
+  const rest: string[] = [];
+  for (const path of ignored) (under(path) ? rest : tops).push(path);
+  for (const path of [...tops, ...rest]) excluded.push({ path, size: dirBytes.get(path) ?? full.get(path)?.size ?? 0 });
   const patterns = (dockerignore ?? '')
     .split(/\r?\n/)
     .map((l) => l.trim())

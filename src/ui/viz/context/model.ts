@@ -91,7 +91,8 @@ export function contextModel(ev: BuildContextEvent | undefined, steps: readonly 
     bytes: ev.bytes,
     unreadCount,
     excluded: excluded.slice(0, limit),
-    moreExcluded: Math.max(0, excluded.length - limit) + Math.max(0, ev.excludedCount - ev.excluded.length),
+    // paths past the event's cap are mostly inside a directory already shown as dropped
+    moreExcluded: Math.max(0, excluded.length - limit),
     excludedCount: ev.excludedCount,
     excludedBytes: ev.excludedBytes,
     patterns: ev.dockerignore,
