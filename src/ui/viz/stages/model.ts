@@ -101,13 +101,24 @@ export function stagesModel(ev: BuildStagesEvent | undefined, steps: readonly Bu
   nodes.set('output', { id: 'output', kind: 'output', title: 'final image', subtitle: outSize !== undefined ? humanSize(outSize) : '', built: true, target: false, ...(outSize !== undefined ? { size: outSize } : {}), hits: 0, misses: 0 });
   addEdge(`stage:${ev.target}`, 'output', 'output', '', false);
 
-  const dag = graphConnect()([...edges.values()].map((e) => [e.from, e.to] as [string, string]));
-  const layout = sugiyama().layering(layeringLongestPath()).decross(decrossTwoLayer()).coord(coordCenter()).nodeSize([nodeW, nodeH]).gap([nodeW * 0.15, nodeH * 0.6]);
-  const { width, height } = layout(dag);
   const pos = new Map<string, { x: number; y: number }>();
-  for (const n of dag.nodes()) pos.set(n.data as string, { x: n.x, y: n.y });
   const points = new Map<string, [number, number][]>();
-  for (const l of dag.links()) points.set(`${l.source.data as string}>${l.target.data as string}`, l.points.map(([x, y]) => [x, y] as [number, number]));
+  let width: number;
+  let height: number;
+  try {
+    const dag = graphConnect()([...edges.values()].map((e) => [e.from, e.to] as [string, string]));
+    const layout = sugiyama().layering(layeringLongestPath()).decross(decrossTwoLayer()).coord(coordCenter()).nodeSize([nodeW, nodeH]).gap([nodeW * 0.15, nodeH * 0.6]);
+    ({ width, height } = layout(dag));
+    for (const n of dag.nodes()) pos.set(n.data as string, { x: n.x, y: n.y });
+    for (const l of dag.links()) points.set(`${l.source.data as string}>${l.target.data as string}`, l.points.map(([x, y]) => [x, y] as [number, number]));
+  } catch {
+    // a graph the layout cannot take (it should not happen): one column, edges straight
+    const ids = [...nodes.keys()];
+    ids.forEach((id, i) => pos.set(id, { x: nodeW / 2, y: nodeH / 2 + i * nodeH * 1.6 }));
+    for (const e of edges.values()) points.set(e.key, [pos.get(e.from)!, pos.get(e.to)!].map((p) => [p.x, p.y] as [number, number]));
+    width = nodeW;
+    height = ids.length * nodeH * 1.6;
+  }
 
   const outNodes: StageNode[] = [...nodes.values()].map((n) => {
     const p = pos.get(n.id) ?? { x: 0, y: 0 };
