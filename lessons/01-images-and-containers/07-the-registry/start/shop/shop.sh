@@ -1,0 +1,1 @@
+echo "Shop version 1"
