@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The lessons in the browser: Vite bundles every `lessons/` file as text. Course index files
  * are tiny and eager; each lesson and its start files load on demand (their own chunks, also
@@ -6,17 +7,9 @@
 import { LessonError, parseCourse, parseLesson, type ParsedLesson } from './parse.js';
 import type { Course } from './schema.js';
 
-// the subset of Vite's import.meta.glob used here (src/lessons compiles without vite/client)
-declare global {
-  interface ImportMeta {
-    glob(pattern: string | string[], options: { query: '?raw'; import: 'default'; eager: true }): Record<string, string>;
-    glob(pattern: string | string[], options: { query: '?raw'; import: 'default' }): Record<string, () => Promise<string>>;
-  }
-}
-
-const INDEXES = import.meta.glob('/lessons/*/index.md', { query: '?raw', import: 'default', eager: true });
-const LESSONS = import.meta.glob('/lessons/*/*/lesson.md', { query: '?raw', import: 'default' });
-const STARTS = import.meta.glob(['/lessons/*/*/start/**', '/lessons/*/*/start/**/.*'], { query: '?raw', import: 'default' });
+const INDEXES = import.meta.glob<string>('/lessons/*/index.md', { query: '?raw', import: 'default', eager: true });
+const LESSONS = import.meta.glob<string>('/lessons/*/*/lesson.md', { query: '?raw', import: 'default' });
+const STARTS = import.meta.glob<string>(['/lessons/*/*/start/**', '/lessons/*/*/start/**/.*'], { query: '?raw', import: 'default' });
 
 /** One lesson as the overview lists it (parsed, or the errors that stop it). */
 export interface LessonEntry {

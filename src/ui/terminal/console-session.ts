@@ -23,6 +23,8 @@ export interface TerminalApi {
   clear(): void;
   focus(): void;
   announce(text: string): void;
+  /** Feeds text to the line editor as if typed (`\r` submits): lesson run buttons, presenter mode. */
+  type(text: string): void;
   /**
    * Raw terminal output for drawing in place (cursor movement); it bypasses the text that is
    * announced to screen readers. `columns` is the terminal's width now.
