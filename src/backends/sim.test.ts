@@ -187,3 +187,45 @@ describe('pull and push on a terminal', () => {
     expect(plain.some((l) => l.endsWith(': Pulling fs layer'))).toBe(true);
   });
 });
+
+describe('command substitution', () => {
+  const collect = () => {
+    const lines: string[] = [];
+    return { lines, out: { stdout: (l: string) => lines.push(l), stderr: (l: string) => lines.push(`ERR ${l}`) } };
+  };
+
+  it('runs $(...) and splits its output into words, as bash does', async () => {
+    const b = new SimBackend();
+    await b.run('docker create --name one oracle-base:local true', collect().out);
+    await b.run('docker create --name two oracle-base:local true', collect().out);
+    const c = collect();
+    expect(await b.run('docker rm $(docker ps -aq)', c.out)).toBe(0);
+    expect(c.lines).toHaveLength(2);
+    expect(b.world().containers).toEqual([]);
+  });
+
+  it('keeps quoted output as one word, nests, and runs in a subshell (cd does not leak)', async () => {
+    const b = new SimBackend();
+    const c = collect();
+    await b.run('echo "[$(cd hello && pwd)]" $(echo $(echo deep))', c.out);
+    expect(c.lines).toEqual(['[/workspace/hello] deep']);
+    expect(b.workspace.cwd).toBe('/workspace');
+  });
+
+  it('gives a digest to docker run (the registry lesson pins by digest)', async () => {
+    const b = new SimBackend();
+    await b.run('cd hello && docker build -t localhost:5000/h:1 . && docker push localhost:5000/h:1', collect().out);
+    const c = collect();
+    const code = await b.run("docker run --name pinned $(docker inspect -f '{{index .RepoDigests 0}}' localhost:5000/h:1)", c.out);
+    expect(c.lines).toEqual(['Hello from Layerlab!']);
+    expect(code).toBe(0);
+    expect(b.world().containers[0]!.image).toMatch(/^localhost:5000\/h@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('an unclosed $( is a bash syntax error, not a crash', async () => {
+    const b = new SimBackend();
+    const c = collect();
+    expect(await b.run('echo $(echo hi', c.out)).toBe(2);
+    expect(c.lines).toEqual(["ERR bash: unexpected EOF while looking for matching `)'"]);
+  });
+});

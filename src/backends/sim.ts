@@ -205,11 +205,35 @@ export class SimBackend implements Backend {
     return t.code;
   }
 
+  /** `$(command)`: runs it and returns what it printed (its errors go to the terminal, as in bash). */
+  private capture(command: string, out: BackendOutput, signal?: AbortSignal): string {
+    const lines: string[] = [];
+    const sink: BackendOutput = { stdout: (l) => lines.push(l), stderr: (l) => out.stderr(l) };
+    // a subshell: cd and variables inside do not leak out
+    const { cwd } = this.ws;
+    const oldPwd = this.oldPwd;
+    const vars = { ...this.vars };
+    try {
+      let code = 0;
+      for (const seg of splitSequence(command.trim())) {
+        if (seg.text === '') continue;
+        code = this.runSimple(seg.text, sink, signal).code;
+        this.lastCode = code;
+        if (seg.op === '&&' && code !== 0) break;
+      }
+    } finally {
+      this.ws.cwd = cwd;
+      this.oldPwd = oldPwd;
+      this.vars = vars;
+    }
+    return lines.join('\n');
+  }
+
   /** Runs one simple command; `undoRedo` tells run() not to record it; `transfer` asks run() to draw it. */
   private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer } {
     let words: string[];
     try {
-      words = splitWords(expand(text, this.env()));
+      words = splitWords(expand(text, this.env(), (command) => this.capture(command, out, signal)));
     } catch (e) {
       if (!(e instanceof QuoteError)) throw e;
       out.stderr("bash: unexpected EOF while looking for matching quote");
@@ -528,6 +552,12 @@ export function splitSequence(line: string): Segment[] {
     else if (c === "'" || c === '"') {
       quote = c;
       cur += c;
+    } else if (c === '$' && line[i + 1] === '(') {
+      // a command substitution is one piece, whatever separators it holds
+      const end = closingParen(line, i + 2);
+      if (end < 0) throw new QuoteError(')');
+      cur += line.slice(i, end + 1);
+      i = end;
     } else if ((c === '&' || c === '|') && line[i + 1] === c) {
       out.push({ text: cur.trim(), op: c === '&' ? '&&' : '||' });
       cur = '';
@@ -542,8 +572,12 @@ export function splitSequence(line: string): Segment[] {
   return out.filter((s, i) => s.text !== '' || i < out.length - 1);
 }
 
-/** Expands `$VAR`, `${VAR}` and `$?` outside single quotes; unknown variables expand to nothing. */
-export function expand(text: string, env: Record<string, string>): string {
+/**
+ * Expands `$VAR`, `${VAR}`, `$?` and, given `substitute`, `$(command)` outside single quotes;
+ * unknown variables expand to nothing. A substitution's output loses its trailing newlines;
+ * unquoted, it splits into words at whitespace (its quotes stay literal, as in bash).
+ */
+export function expand(text: string, env: Record<string, string>, substitute?: (command: string) => string): string {
   let out = '';
   let inSingle = false;
   let inDouble = false;
@@ -553,6 +587,13 @@ export function expand(text: string, env: Record<string, string>): string {
     else if (c === '"' && !inSingle) inDouble = !inDouble;
     else if (c === '\\' && !inSingle && i + 1 < text.length) {
       out += c + text[++i];
+      continue;
+    } else if (c === '$' && !inSingle && text[i + 1] === '(' && substitute) {
+      const end = closingParen(text, i + 2);
+      if (end < 0) throw new QuoteError(')');
+      const value = substitute(text.slice(i + 2, end)).replace(/\n+$/, '');
+      out += inDouble ? value.replace(/["\\$`]/g, '\\$&') : value.replace(/["'\\$`]/g, '\\$&');
+      i = end;
       continue;
     } else if (c === '$' && !inSingle) {
       const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?))/.exec(text.slice(i));
@@ -567,6 +608,23 @@ export function expand(text: string, env: Record<string, string>): string {
     out += c;
   }
   return out;
+}
+
+/** The index of the `)` closing a `$(` whose body starts at `from`, or -1 (quotes and nesting respected). */
+function closingParen(text: string, from: number): number {
+  let depth = 1;
+  let quote: string | null = null;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
