@@ -72,3 +72,10 @@ describe('parseCourse', () => {
     expect(parseCourse('i.md', '---\ntitle: C\nsummary: S\n---\nBody').course.title).toBe('C');
   });
 });
+
+describe('strict fields', () => {
+  it('reports a misspelt field instead of dropping it', () => {
+    const found = issues(GOOD.replace('        image: hello', '        image: hello\n        exits: false'));
+    expect(found).toEqual([{ file: 'lessons/x/lesson.md', line: 9, field: 'steps.0.checks.0', message: expect.stringContaining('exits') }]);
+  });
+});

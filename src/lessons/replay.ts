@@ -48,7 +48,7 @@ export interface StepReplay {
   id: string;
   /** Each check before the step's solution: all must fail. */
   before: CheckResult[];
-  /** Each check after it: all must pass. */
+  /** Each check after it, then each of `keeps`: all must pass. */
   after: CheckResult[];
   /** What the solution printed. */
   output: string[];
@@ -78,6 +78,10 @@ export async function replayLesson(backend: Backend, lesson: Lesson, startFiles:
       const after = session.evaluate(step.checks);
       after.forEach((r, i) => {
         if (!r.ok) problems.push(`step ${step.id}: check ${i + 1} (${step.checks[i]!.check}) fails after the solution: ${r.message}`);
+      });
+      session.evaluate(step.keeps).forEach((r, i) => {
+        if (!r.ok) problems.push(`step ${step.id}: keeps ${i + 1} (${step.keeps[i]!.check}) fails after the solution: ${r.message}`);
+        after.push(r);
       });
       if (after.some((r) => !r.ok)) {
         const failed = step.solution.commands.filter((_, i) => codes[i] !== 0);
