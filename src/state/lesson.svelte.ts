@@ -28,6 +28,8 @@ export interface RunnerHost {
   open(path: string): void;
   /** Brings the lesson pane into view (a phone shows one pane at a time). */
   showLesson(): void;
+  /** Brings the console into view. */
+  showConsole(): void;
 }
 
 /** A predict-then-run question waiting for the learner's guess. */
@@ -52,6 +54,20 @@ const CURRENT_KEY = 'lesson.current';
 const DEBOUNCE_MS = 120;
 const squash = (s: string) => s.trim().replace(/\s+/g, ' ');
 
+/** A guess or a truth in a few words. */
+export function describe(x: Guess | Truth): string {
+  switch (x.kind) {
+    case 'cache':
+      return x.hits.length ? x.hits.join(' · ') : 'no step from the cache';
+    case 'size':
+      return `${x.mb < 10 ? x.mb.toFixed(1) : Math.round(x.mb)} MB`;
+    case 'exit-code':
+      return `exit code ${x.code}`;
+    case 'choice':
+      return 'choice' in x ? x.choice : x.answer;
+  }
+}
+
 export class LessonRunner {
   courses = $state.raw<CourseEntry[]>([]);
   loading = $state(true);
@@ -72,6 +88,8 @@ export class LessonRunner {
   /** A command is running in the console. */
   busy = $state(false);
   error = $state<string | undefined>();
+  /** Off while presenting: a demo runs without predict-then-run questions. */
+  asking = $state(true);
   /** Bumped on every evaluation: the prose's "open" buttons follow the workspace. */
   version = $state(0);
 
@@ -289,12 +307,13 @@ export class LessonRunner {
       const step = this.step;
       const p = step?.predict;
       let asked: Step | undefined;
-      if (step && p && this.progress && !this.progress.predictions[step.id] && squash(line) === squash(p.command)) {
+      if (step && p && this.asking && this.progress && !this.progress.predictions[step.id] && squash(line) === squash(p.command)) {
         const guess = await this.ask(step, line, signal);
         if (guess && this.progress) {
           this.progress = { ...this.progress, predictions: { ...this.progress.predictions, [step.id]: { guess, at: Date.now() } } };
           asked = step;
         }
+        this.host.showConsole();
       }
       const code = (await run(line, signal)) ?? 0;
       if (asked) this.reveal(asked, line, code);
@@ -368,6 +387,7 @@ export class LessonRunner {
     const score = truth ? scorePrediction(rec.guess, truth) : { correct: false, summary: 'The command did not produce what the question is about.' };
     this.progress = { ...this.progress, predictions: { ...this.progress.predictions, [step.id]: { ...rec, ...(truth ? { truth } : {}), score } } };
     this.save();
+    this.host.note(`(Your guess: ${describe(rec.guess)}. What happened: ${truth ? describe(truth) : 'unknown'}. ${score.summary})`);
     this.say(score.summary);
   }
 

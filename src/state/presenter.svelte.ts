@@ -56,6 +56,7 @@ export class Presenter {
   enter(): void {
     if (this.active) return;
     this.active = true;
+    this.runner.asking = false;
     this.index = 0;
     this.snapshots = [];
     this.say(this.script.length ? `Presenter mode. ${this.script.length} demo commands. Right arrow types the next one.` : 'Presenter mode. This lesson has no demo script; choose a lesson with one.');
@@ -65,6 +66,7 @@ export class Presenter {
     this.cancelled = true;
     this.resume?.();
     this.active = false;
+    this.runner.asking = true;
     this.paused = false;
     this.say('Presenter mode off.');
   }
