@@ -12,14 +12,19 @@ import { CheckSession } from './session.js';
 const QUIET: BackendOutput = { stdout: () => {}, stderr: () => {} };
 
 /**
- * Gives a fresh backend the lesson's start: the workspace holds exactly the start files
- * (the lesson's `start/` folder, then `start.files`), the setup commands have run, and the
- * console is in `start.cwd`. Returns the setup commands' output, for authors.
+ * Gives a backend the lesson's start: a fresh world (the console's `reset`), the workspace
+ * holding exactly the start files (the lesson's `start/` folder, then `start.files`), the setup
+ * commands run from the workspace root, and the console in `start.cwd`. Returns the setup
+ * commands' output, for authors.
  */
 export async function applyStart(backend: Backend, lesson: Lesson, startFiles: Record<string, string>): Promise<string[]> {
   const ws = backend.workspace;
   const out: string[] = [];
   const sink: BackendOutput = { stdout: (l) => out.push(l), stderr: (l) => out.push(l) };
+  // a fresh world, as the replays have: nothing an earlier lesson left (containers holding
+  // ports and names, images, volumes) changes this one; undoable like any reset
+  await backend.run('reset --yes', QUIET);
+  await backend.run(`cd ${ws.root}`, QUIET);
   ws.batch(() => {
     for (const e of ws.list()) if (e.path.split('/').length === ws.root.split('/').length + 1) ws.remove(e.path);
     for (const [rel, text] of Object.entries({ ...startFiles, ...lesson.start.files })) ws.write(`${ws.root}/${rel}`, text);
