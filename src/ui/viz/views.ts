@@ -10,6 +10,12 @@ export interface ViewProps {
   viz: WorldState;
   /** prefers-reduced-motion: draw the end state without animating. */
   reducedMotion: boolean;
+  /** The panel's content width in px (the view's own width; it does not change with a scrollbar). */
+  width: number;
+  /** The panel's visible height in px (it scrolls: a view may draw only what is near the visible part). */
+  height: number;
+  /** The panel's font size in px: views size their drawing in units of the text. */
+  unit: number;
 }
 
 export interface ViewSpec {

@@ -36,19 +36,14 @@ export function fitText(text: string, px: number, font: string, keepEnd = false)
   return keepEnd ? '…' + text.slice(text.length - lo) : text.slice(0, lo) + '…';
 }
 
-/** The root font size in px, kept current when Large type toggles (calls `set` now and on change). */
-export function watchRootFontSize(set: (px: number) => void): () => void {
-  const root = document.documentElement;
-  const read = () => set(parseFloat(getComputedStyle(root).fontSize) || 16);
-  read();
-  const mo = new MutationObserver(read);
-  mo.observe(root, { attributes: true, attributeFilter: ['class', 'style'] });
-  return () => mo.disconnect();
-}
+let families: { mono: string; sans: string } | undefined;
 
 /** The monospace and sans font families the app uses, for measuring. */
 export function fontFamilies(): { mono: string; sans: string } {
+  if (families) return families;
   const mono = getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace';
   const sans = getComputedStyle(document.body).fontFamily || 'sans-serif';
-  return { mono, sans };
+  // the stylesheet's families do not change while the page is open
+  families = { mono, sans };
+  return families;
 }
