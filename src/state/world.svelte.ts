@@ -31,6 +31,8 @@ export class WorldState {
   private seq = 0;
   private off: (() => void) | undefined;
   private entries = new Map<string, LayerEntryView[] | undefined>();
+  /** Events not yet in `events`/`build`/`transfer`: a build sends hundreds in one task. */
+  private pending: EngineEvent[] = [];
 
   /** Follows `backend` from now on (replacing any earlier one). */
   attach(backend: Backend): void {
@@ -43,6 +45,7 @@ export class WorldState {
 
   /** Reads a fresh WorldView (the app calls it after each command, undo or restore). */
   refresh(): void {
+    this.commit();
     if (this.backend) this.world = this.backend.world();
   }
 
@@ -54,10 +57,25 @@ export class WorldState {
 
   private onEvent(e: BackendEvent): void {
     if (e.type === 'workspace.changed') return;
-    this.events = [...this.events.slice(-(EVENT_LOG_LIMIT - 1)), { seq: ++this.seq, event: e }];
-    const build = foldBuild(this.build, e);
+    // one change of each field per burst, not per event: every change of a field wakes each
+    // view that reads it, and a 200-step build sends over 400 events in one go
+    if (this.pending.push(e) === 1) queueMicrotask(() => this.commit());
+  }
+
+  /** Folds the pending events into the log, the last build and the last transfer. */
+  private commit(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    let build = this.build;
+    let transfer = this.transfer;
+    const added = batch.map((e) => {
+      build = foldBuild(build, e);
+      transfer = foldTransfer(transfer, e);
+      return { seq: ++this.seq, event: e };
+    });
+    this.events = [...this.events, ...added].slice(-EVENT_LOG_LIMIT);
     if (build !== this.build) this.build = build;
-    const transfer = foldTransfer(this.transfer, e);
     if (transfer !== this.transfer) this.transfer = transfer;
   }
 }
