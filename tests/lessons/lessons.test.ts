@@ -31,3 +31,11 @@ describe('lessons', () => {
     }
   }
 });
+
+describe('the schema file for editors', () => {
+  it('docs/lesson.schema.json is generated from the zod schema (run npm run lesson:schema after changing it)', async () => {
+    const fs = await import('node:fs');
+    const { SCHEMA_FILE, schemaText } = await import('../../src/runner/lesson-schema.js');
+    expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaText());
+  });
+});
