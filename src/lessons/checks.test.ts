@@ -37,7 +37,7 @@ describe('goal checks', () => {
     await b.run('docker build -t app .', quiet);
     const cached = check({ check: 'build-cached', image: 'app', step: 'npm install' });
     expect(cached.ok).toBe(false);
-    expect(cached.message).toContain('an earlier step');
+    expect(cached.message).toContain('parent missed (step');
     expect(check({ check: 'build-missed', step: 'COPY . .', reason: 'files-changed', file: 'app.js' }).ok).toBe(true);
     expect(check({ check: 'build-missed', step: 'COPY . .', file: 'package.json' }).ok).toBe(false);
     expect(check({ check: 'build-cached', step: 'WORKDIR' }).ok).toBe(true);

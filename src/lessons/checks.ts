@@ -8,6 +8,7 @@ import { lintDockerfile } from '../engine/lint.js';
 import { familiarName, normalizeTagged, parseReference } from '../engine/image/reference.js';
 import type { BuildRecord, TransferRecord } from '../shared/event-fold.js';
 import type { BuildStepEvent, MissReason } from '../shared/events.js';
+import { missReasonText } from '../shared/format/miss-reason.js';
 import { humanSize } from '../shared/format/units.js';
 import type { ImageView, LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 import type { Check } from './schema.js';
@@ -77,29 +78,6 @@ function findStep(b: BuildRecord, match: string): BuildStepEvent | undefined {
   const m = match.toLowerCase();
   const hits = b.steps.filter((s) => s.instruction.toLowerCase().includes(m));
   return hits[hits.length - 1];
-}
-
-/** A miss reason in a learner's words. */
-export function missReasonText(r: MissReason | undefined): string {
-  if (!r) return 'it was not built before';
-  switch (r.kind) {
-    case 'new':
-      return 'it was not built before';
-    case 'instruction-changed':
-      return 'the instruction changed';
-    case 'files-changed':
-      return `files it copies changed (${r.files.slice(0, 3).join(', ')}${r.files.length > 3 ? ` and ${r.files.length - 3} more` : ''})`;
-    case 'build-arg-changed':
-      return `a build argument changed (${r.args.join(', ')})`;
-    case 'config-changed':
-      return `the configuration before it changed (${r.fields.join(', ')})`;
-    case 'parent-missed':
-      return `an earlier step (${r.step}) ran again, so everything after it had to run too`;
-    case 'no-cache':
-      return '--no-cache was given';
-    case 'base-changed':
-      return 'the base image changed';
-  }
 }
 
 /** Paths whose presence in a final image means build tools came along. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildStepEvent } from '../../../shared/events.js';
-import { missReasonText, predictionMarks } from './predict-marks.js';
+import { predictionMarks } from './predict-marks.js';
 
 function step(line: number, cached: boolean | null, extra: Partial<BuildStepEvent> = {}): BuildStepEvent {
   return { type: 'build.step', step: line, of: 3, stageIndex: 0, instruction: `STEP ${line}`, line, cached, ...extra };
@@ -25,15 +25,5 @@ describe('predictionMarks', () => {
 
   it('says only "runs" when the engine gives no reason', () => {
     expect(predictionMarks([step(4, false)])[0]!.label).toBe('line 4: runs');
-  });
-});
-
-describe('missReasonText', () => {
-  it('shortens long file lists', () => {
-    expect(missReasonText({ kind: 'files-changed', files: ['a', 'b', 'c', 'd', 'e'] })).toBe('files changed: a, b, c and 2 more');
-  });
-
-  it('names the earlier step that missed', () => {
-    expect(missReasonText({ kind: 'parent-missed', step: 2 })).toBe('an earlier step (2) missed');
   });
 });

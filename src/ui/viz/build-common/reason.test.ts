@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { instructionOf, missText } from './reason.js';
+import { instructionOf } from './reason.js';
 
 describe('build view words', () => {
-  it('names the changed files of a miss, three at most', () => {
-    expect(missText({ kind: 'files-changed', files: ['a', 'b', 'c', 'd'] })).toBe('files changed: a, b, c and 1 more');
-    expect(missText({ kind: 'parent-missed', step: 2 })).toBe('parent missed (step 2)');
-  });
   it('turns history rows back into Dockerfile lines', () => {
     expect(instructionOf('/bin/sh -c #(nop)  CMD ["cat" "/hello.txt"]')).toBe('CMD ["cat" "/hello.txt"]');
     expect(instructionOf('/bin/sh -c npm install')).toBe('RUN npm install');

@@ -1,28 +1,4 @@
-/** Words the build views share: why a step missed, and short instruction labels. */
-import type { MissReason } from '../../../shared/events.js';
-
-/** A miss reason in a learner's words ("files changed: hello.txt"). */
-export function missText(r: MissReason | undefined): string {
-  if (!r) return 'cache miss';
-  switch (r.kind) {
-    case 'new':
-      return 'not built before';
-    case 'instruction-changed':
-      return 'instruction changed';
-    case 'files-changed':
-      return r.files.length === 0 ? 'files changed' : `files changed: ${r.files.slice(0, 3).join(', ')}${r.files.length > 3 ? ` and ${r.files.length - 3} more` : ''}`;
-    case 'build-arg-changed':
-      return `build arg changed: ${r.args.join(', ')}`;
-    case 'config-changed':
-      return `config changed: ${r.fields.join(', ')}`;
-    case 'parent-missed':
-      return `parent missed (step ${r.step})`;
-    case 'no-cache':
-      return '--no-cache';
-    case 'base-changed':
-      return 'base image changed';
-  }
-}
+/** Words the build views share: short instruction labels (why a step missed: shared/format/miss-reason.ts). */
 
 /**
  * A history `created_by` as the Dockerfile line it came from: classic's

@@ -6,7 +6,8 @@
 import type { BuildStepEvent, MissReason } from '../../../shared/events.js';
 import { humanSize } from '../../../shared/format/units.js';
 import type { ImageView, LayerEntryView } from '../../../shared/world.js';
-import { instructionOf, missText } from '../build-common/reason.js';
+import { missReasonText as missText } from '../../../shared/format/miss-reason.js';
+import { instructionOf } from '../build-common/reason.js';
 
 export type RowStatus = 'hit' | 'miss' | 'base' | 'config' | 'none';
 
