@@ -7,16 +7,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumNote, haveChromium, launch, openApp, screen, shot, type, VIEWPORTS, waitForPrompt } from './harness.js';
+import { chromiumNote, focusConsole, haveChromium, launch, openApp, screen, shot, type, VIEWPORTS, waitForPrompt } from './harness.js';
 
 let browser: Browser | undefined;
 
-async function focusConsole(page: Page): Promise<void> {
-  if ((page.viewportSize()?.width ?? 1280) < 760) await page.getByRole('button', { name: 'Console', exact: true }).click();
-  await page.click('.xterm');
-}
 
 describe.skipIf(!haveChromium)(`app flows in Chromium (${chromiumNote})`, () => {
   beforeAll(async () => {

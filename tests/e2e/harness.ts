@@ -77,6 +77,20 @@ export async function type(page: Page, line: string): Promise<void> {
   await waitForPrompt(page, typed);
 }
 
+/** True on a phone-sized viewport, where the panes are tabs. */
+export const isNarrow = (page: Page): boolean => (page.viewportSize()?.width ?? 1280) < 760;
+
+/** Brings a pane to the front on a phone (a no-op where every pane shows). */
+export async function showPane(page: Page, name: 'Console' | 'Editor' | 'Visuals' | 'Lesson'): Promise<void> {
+  if (isNarrow(page)) await page.getByRole('button', { name, exact: true }).click();
+}
+
+/** Shows the console and gives it the keyboard. */
+export async function focusConsole(page: Page): Promise<void> {
+  await showPane(page, 'Console');
+  await page.click('.xterm');
+}
+
 /** Saves `test-results/NAME-WxH.png`. */
 export async function shot(page: Page, name: string): Promise<void> {
   const vp = page.viewportSize();

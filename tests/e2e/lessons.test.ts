@@ -7,21 +7,17 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumNote, haveChromium, launch, openApp, screen, shot, type, VIEWPORTS, waitForPrompt } from './harness.js';
+import { chromiumNote, focusConsole, haveChromium, isNarrow, launch, openApp, screen, shot, type, VIEWPORTS, waitForPrompt } from './harness.js';
 
 let browser: Browser | undefined;
 const LESSON = 'Images and layers';
 
-const narrow = (page: Page) => (page.viewportSize()?.width ?? 1280) < 760;
+const narrow = isNarrow;
 
 async function tab(page: Page, name: 'Console' | 'Lesson'): Promise<void> {
   if (narrow(page)) await page.getByRole('button', { name, exact: true }).click();
 }
 
-async function focusConsole(page: Page): Promise<void> {
-  await tab(page, 'Console');
-  await page.click('.xterm');
-}
 
 async function openLesson(page: Page): Promise<void> {
   await tab(page, 'Lesson');

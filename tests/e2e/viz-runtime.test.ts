@@ -6,16 +6,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumNote, haveChromium, launch, openApp, shot, type, VIEWPORTS } from './harness.js';
+import { chromiumNote, focusConsole, haveChromium, isNarrow, launch, openApp, shot, type, VIEWPORTS } from './harness.js';
 
 let browser: Browser | undefined;
 
-const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 760;
+const phone = isNarrow;
 
-async function focusConsole(page: Page): Promise<void> {
-  if (phone(page)) await page.getByRole('button', { name: 'Console', exact: true }).click();
-  await page.click('.xterm');
-}
 
 async function showView(page: Page, name: string): Promise<void> {
   if (phone(page)) await page.getByRole('button', { name: 'Visuals', exact: true }).click();
