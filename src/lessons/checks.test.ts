@@ -57,6 +57,8 @@ describe('goal checks', () => {
     const { b, check } = await world(['docker run --name web -v data:/data oracle-base:local sh -c "echo hi > /data/x; echo new > /tmp/n"']);
     expect(check({ check: 'container-state', container: 'web', state: 'exited' }).ok).toBe(true);
     expect(check({ check: 'container-state', container: 'web', state: 'running' }).message).toBe('The container web is exited, not running.');
+    expect(check({ check: 'container-state', container: 'web', state: 'exited', exitCode: 0 })).toEqual({ ok: true, message: 'The container web is exited (exit code 0).' });
+    expect(check({ check: 'container-state', container: 'web', state: 'exited', exitCode: 127 }).message).toBe('The container web is exited, but with exit code 0, not 127.');
     expect(check({ check: 'file-exists', in: 'container', name: 'web', path: '/tmp/n' }).ok).toBe(true);
     expect(check({ check: 'file-exists', in: 'volume', name: 'data', path: '/x' }).ok).toBe(true);
     await b.run('docker rm web', quiet);

@@ -174,9 +174,14 @@ function evaluate(check: Check, ctx: CheckContext): CheckResult {
       const matches = world.containers.filter((c) => (check.container ? c.name === check.container || c.id.startsWith(check.container) : true) && (check.image ? sameImage(world, c.image, c.imageId, check.image) : true));
       const who = check.container ? `The container ${check.container}` : check.image ? `A container from ${check.image}` : 'A container';
       if (check.state === 'removed') return matches.length === 0 ? pass(`${who} is removed.`) : fail(`${who} still exists (${matches[0]!.status}); remove it with docker rm.`);
-      const inState = matches.filter((c) => c.status === check.state);
+      const inState = matches.filter((c) => c.status === check.state && (check.exitCode === undefined || c.exitCode === check.exitCode));
+      if (check.exitCode !== undefined && inState.length === 0 && matches.some((c) => c.status === check.state)) {
+        const c = matches.find((x) => x.status === check.state)!;
+        return fail(`${who} is ${check.state}, but with exit code ${c.exitCode}, not ${check.exitCode}.`);
+      }
       const need = check.count ?? 1;
-      if (inState.length >= need) return pass(need > 1 ? `${inState.length} containers from ${check.image ?? 'the image'} are ${check.state}.` : `${who} is ${check.state}.`);
+      const code = check.exitCode !== undefined ? ` (exit code ${check.exitCode})` : '';
+      if (inState.length >= need) return pass(need > 1 ? `${inState.length} containers from ${check.image ?? 'the image'} are ${check.state}${code}.` : `${who} is ${check.state}${code}.`);
       if (matches.length === 0) return fail(`${who} does not exist yet.`);
       if (need > 1) return fail(`${inState.length} of the ${need} containers needed are ${check.state}.`);
       return fail(`${who} is ${matches[0]!.status}, not ${check.state}.`);

@@ -38,6 +38,7 @@ export const CheckSchema = z
         image: imageRef.optional().describe('Or: any container from this image'),
         state: z.enum(['created', 'running', 'paused', 'restarting', 'exited', 'dead', 'removed']).describe('removed: no such container exists'),
         count: z.number().int().positive().optional().describe('At least this many containers in that state'),
+        exitCode: z.number().int().min(0).max(255).optional().describe('With state exited: the exit code its main process ended with'),
       })
       .describe('A container (or N containers of an image) is in a state'),
     z
