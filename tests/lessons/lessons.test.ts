@@ -39,3 +39,11 @@ describe('the schema file for editors', () => {
     expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaText());
   });
 });
+
+describe('the authoring guide', () => {
+  it('lists the check vocabulary exactly as the schema describes it (npx tsx src/runner/lesson-docs.ts)', async () => {
+    const fs = await import('node:fs');
+    const { checkDocs } = await import('../../src/runner/lesson-docs.js');
+    expect(fs.readFileSync(path.join(ROOT, 'docs/authoring.md'), 'utf8')).toContain(checkDocs().trimEnd());
+  });
+});
