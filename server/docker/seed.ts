@@ -1,0 +1,93 @@
+/**
+ * `npm run images:seed`: the small local base images real mode builds FROM when Docker Hub
+ * cannot be reached. Each is a rootfs packed in memory and imported with the Engine API
+ * (POST /images/create?fromSrc=-), labelled as a base so every session may use it and the
+ * reaper leaves it alone.
+ */
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import { LABEL_BASE } from './types.js';
+
+/** A base image the seeder can make. */
+export interface SeedImage {
+  /** `busybox:latest`. */
+  ref: string;
+  /** What the lesson text may say about it. */
+  description: string;
+}
+
+/** The images `seedImages` makes. */
+export const SEED_IMAGES: SeedImage[] = [{ ref: 'busybox:latest', description: 'BusyBox 1.35 (static) with a root and a nobody user: sh and the usual file tools' }];
+
+/** Where the static busybox binary is (Debian's busybox-static). */
+export const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
+
+/** The busybox applets linked in /bin (what lessons and scenarios use). */
+const APPLETS = ['sh', 'ash', 'ls', 'echo', 'cat', 'mkdir', 'id', 'hostname', 'ps', 'sleep', 'touch', 'rm', 'cp', 'mv', 'chmod', 'chown', 'wc', 'true', 'false', 'printf', 'pwd', 'env', 'head', 'tail', 'dd', 'test', 'stat', 'find', 'sort', 'grep', 'sed', 'awk', 'uname', 'date', 'du', 'df', 'ln', 'whoami', 'kill', 'top', 'mount', 'ip', 'ifconfig', 'nc', 'wget', 'vi', 'tr', 'cut', 'uniq', 'xargs', 'tee', 'md5sum', 'sha256sum', 'seq', 'yes', 'free', 'uptime', 'basename', 'dirname', 'readlink', 'gzip', 'tar', 'httpd', 'nslookup', 'ping'];
+
+/** The rootfs tarball of the busybox base: /bin/busybox, applet links, /etc/passwd and group, /tmp, /root. */
+export async function busyboxRootfs(busybox: Buffer): Promise<Buffer> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    p.on('end', () => resolve());
+    p.on('error', reject);
+  });
+  const mtime = new Date(1_700_000_000_000);
+  const dir = (name: string, mode = 0o755) => p.entry({ name, type: 'directory', mode, mtime, uid: 0, gid: 0 });
+  const file = (name: string, content: Buffer | string, mode = 0o644) => p.entry({ name, type: 'file', mode, mtime, uid: 0, gid: 0 }, content);
+  for (const d of ['bin', 'etc', 'root', 'home', 'var', 'usr', 'usr/bin', 'dev', 'proc', 'sys']) dir(d, d === 'root' ? 0o700 : 0o755);
+  dir('tmp', 0o1777);
+  file('bin/busybox', busybox, 0o755);
+  for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
+  file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  file('etc/group', 'root:x:0:\nnogroup:x:65534:\n');
+  p.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** Reads the host's static busybox, or explains which package gives it. */
+export function hostBusybox(): Buffer {
+  for (const p of BUSYBOX_PATHS) {
+    if (fs.existsSync(p)) return fs.readFileSync(p);
+  }
+  throw new Error(`no static busybox on this host (looked in ${BUSYBOX_PATHS.join(', ')}): install Debian's busybox-static`);
+}
+
+/** Imports every seed image that is missing; returns the refs it created. */
+export async function seedImages(docker: Docker, opts: { force?: boolean } = {}): Promise<string[]> {
+  const made: string[] = [];
+  for (const img of SEED_IMAGES) {
+    if (!opts.force && (await baseImageExists(docker, img.ref))) continue;
+    const tar = await busyboxRootfs(hostBusybox());
+    const [repo, tag] = img.ref.split(':') as [string, string];
+    const stream = await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, 'CMD ["sh"]'] } as never);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, res: { error?: string }[]) => (err ? reject(err) : res.find((r) => r.error) ? reject(new Error(res.find((r) => r.error)!.error)) : resolve())));
+    made.push(img.ref);
+  }
+  return made;
+}
+
+/** The base images present (labelled as bases), as `repo:tag`. */
+export async function listBaseImages(docker: Docker): Promise<string[]> {
+  const images = await docker.listImages({ filters: JSON.stringify({ label: [`${LABEL_BASE}=1`] }) });
+  return images.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>')).sort();
+}
+
+async function baseImageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    const info = await docker.getImage(ref).inspect();
+    return info.Config?.Labels?.[LABEL_BASE] === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** dockerode sends a Readable as the request body. */
+function bufferStream(buf: Buffer): NodeJS.ReadableStream {
+  return Readable.from([buf]);
+}
