@@ -31,7 +31,7 @@ const APPLETS = ['sh', 'ash', 'ls', 'echo', 'cat', 'mkdir', 'id', 'hostname', 'p
 export async function busyboxRootfs(busybox: Buffer): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     p.on('end', () => resolve());
     p.on('error', reject);
@@ -65,7 +65,7 @@ export async function seedImages(docker: Docker, opts: { force?: boolean } = {})
     if (!opts.force && (await baseImageExists(docker, img.ref))) continue;
     const tar = await busyboxRootfs(hostBusybox());
     const [repo, tag] = img.ref.split(':') as [string, string];
-    const stream = await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, 'CMD ["sh"]'] } as never);
+    const stream = (await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, 'CMD ["sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, res: { error?: string }[]) => (err ? reject(err) : res.find((r) => r.error) ? reject(new Error(res.find((r) => r.error)!.error)) : resolve())));
     made.push(img.ref);
   }
