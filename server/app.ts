@@ -1,0 +1,150 @@
+/**
+ * The companion server's HTTP and WebSocket front: serves the built app, answers
+ * `/api/status` (is real mode on, and if not, why), and accepts `/ws` sessions only from
+ * its own origin with the launch token (see guard.ts).
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_CLIENT_MESSAGE_BYTES, type EngineInfo, type ServerMessage } from '../src/shared/protocol.js';
+import { allowlistFor, hostAllowed, originAllowed, RateLimit, tokenMatches, type Allowlist } from './guard.js';
+import { parseClientMessage } from './protocol-schema.js';
+import { Session, type SessionDeps } from './session.js';
+import { APP_HEADERS, serveFile } from './static.js';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** `127.0.0.1` unless started with `--lan` (`0.0.0.0`). */
+  listen: string;
+  lan?: boolean;
+  /** The built app (`dist/`), or null to serve only the API. */
+  distDir: string | null;
+  token: string;
+  /** Real mode: the engine and how sessions use it; null when there is no engine. */
+  real: { deps: SessionDeps; engine: EngineInfo; baseImages: () => Promise<string[]> } | null;
+  /** Why real mode is off (shown by the app) when `real` is null. */
+  offReason?: string;
+  /** Sessions at once. */
+  maxSessions?: number;
+  /** Milliseconds a client has to send `hello`. */
+  helloTimeout?: number;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  /** The URL to open: the app with the token in its fragment (never sent over the network by the browser). */
+  openUrl: string;
+  port: number;
+  allow: Allowlist;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const sessions = new Set<Session>();
+  let allow: Allowlist = allowlistFor(opts.port, { lan: opts.lan });
+  const server = http.createServer((req, res) => {
+    if (!hostAllowed(allow, req.headers.host)) {
+      // a DNS-rebinding page reaches us under a foreign name: refuse it
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: this server answers only to its own host names\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, APP_HEADERS).end();
+      return;
+    }
+    if (url.pathname === '/api/status') {
+      const body = JSON.stringify(opts.real ? { realMode: true, engine: opts.real.engine } : { realMode: false, reason: opts.offReason ?? 'no Docker engine' });
+      res.writeHead(200, { ...APP_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    if (!opts.distDir) {
+      res.writeHead(404, APP_HEADERS).end();
+      return;
+    }
+    serveFile(opts.distDir, url.pathname.slice(1), res, APP_HEADERS);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== '/ws' || !hostAllowed(allow, req.headers.host) || !originAllowed(allow, req.headers.origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+  });
+
+  function accept(ws: WebSocket): void {
+    const send = (m: ServerMessage) => {
+      // a client that stops reading must not make the server buffer without end
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount < 16 * 1024 * 1024) ws.send(JSON.stringify(m));
+    };
+    const refuse = (message: string) => {
+      send({ t: 'error', message, fatal: true });
+      ws.close(1008, message.slice(0, 100));
+    };
+    let session: Session | null = null;
+    const limit = new RateLimit(100, 300);
+    const timer = setTimeout(() => session || refuse('no hello with the token in time'), opts.helloTimeout ?? 5000);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return refuse('binary messages are not part of the protocol');
+      if (!limit.take()) return refuse('too many messages: slow down');
+      let msg;
+      try {
+        msg = parseClientMessage(data.toString());
+      } catch (e) {
+        return session ? send({ t: 'error', message: (e as Error).message }) : refuse((e as Error).message);
+      }
+      if (!session) {
+        if (msg.t !== 'hello' || !tokenMatches(opts.token, msg.token)) return refuse('the token is missing or wrong: open the URL the server printed');
+        clearTimeout(timer);
+        if (!opts.real) return refuse(`real mode is off: ${opts.offReason ?? 'no Docker engine'}`);
+        if (sessions.size >= (opts.maxSessions ?? 20)) return refuse('this server has as many sessions as it allows; close another tab');
+        session = new Session(opts.real.deps, send);
+        session.setSize(msg.cols, msg.rows);
+        sessions.add(session);
+        const s = session;
+        void opts.real.baseImages().then((baseImages) => {
+          send({ t: 'welcome', session: s.id, engine: opts.real!.engine, registry: opts.real!.deps.registry, baseImages });
+          void s.sendWorld();
+        });
+        return;
+      }
+      session.handle(msg);
+    });
+    ws.on('close', () => {
+      clearTimeout(timer);
+      if (session) {
+        sessions.delete(session);
+        void session.close();
+      }
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.listen, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (opts.port === 0) allow = allowlistFor(port, { lan: opts.lan });
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    openUrl: `${url}#token=${opts.token}`,
+    port,
+    get allow() {
+      return allow;
+    },
+    sessions: () => sessions.size,
+    async close() {
+      for (const c of wss.clients) c.terminate();
+      await Promise.all([...sessions].map((s) => s.close()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** zod schemas for every message a client may send (src/shared/protocol.ts); anything else is refused. */
+import { z } from 'zod';
+import type { ClientMessage } from '../src/shared/protocol.js';
+
+const id = z.number().int().min(0).max(2 ** 31);
+const contextEntry = z.object({
+  path: z.string().max(4096),
+  type: z.enum(['file', 'dir']),
+  mode: z.number().int().min(0).max(0o7777),
+  mtime: z.number().finite(),
+  data: z.string().optional(),
+}).strict();
+
+export const clientMessage = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('hello'), token: z.string().max(200), cols: z.number().int().min(1).max(1000).optional(), rows: z.number().int().min(1).max(1000).optional() }).strict(),
+  z.object({
+    t: z.literal('docker'),
+    id,
+    argv: z.array(z.string().max(8192)).max(512),
+    env: z.record(z.string().max(64), z.string().max(4096)).optional(),
+    tty: z.boolean().optional(),
+    context: z.array(contextEntry).max(10_000).optional(),
+  }).strict(),
+  z.object({ t: z.literal('stdin'), id, data: z.string().max(65_536) }).strict(),
+  z.object({ t: z.literal('resize'), id, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
+  z.object({ t: z.literal('cancel'), id }).strict(),
+  z.object({ t: z.literal('demo'), id, name: z.string().max(64), params: z.record(z.string().max(64), z.union([z.string().max(256), z.number()])).optional() }).strict(),
+]);
+
+/** Parses one raw WebSocket message; an Error with a plain reason when it is not a valid ClientMessage. */
+export function parseClientMessage(raw: string): ClientMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error('a message was not JSON');
+  }
+  const r = clientMessage.safeParse(json);
+  if (!r.success) throw new Error(`a message did not match the protocol: ${r.error.issues[0]?.path.join('.') || 'message'}: ${r.error.issues[0]?.message}`);
+  return r.data as ClientMessage;
+}

@@ -1,0 +1,196 @@
+/**
+ * One learner's WebSocket session in real mode: checks each docker command against the
+ * policy, runs it on the engine with the session's labels, streams its output (capped and
+ * stripped of unsafe sequences) and the engine's events, and sends the new world after it.
+ * When the socket closes, everything the session made is reaped.
+ */
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { EngineEvent } from '../src/shared/events.js';
+import type { ClientMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { WorldView } from '../src/shared/world.js';
+import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './docker/types.js';
+import { OutputCap, stripUnsafeSequences } from './output-guard.js';
+
+/** What a session needs from the server. */
+export interface SessionDeps {
+  docker: Docker;
+  instanceId: string;
+  registry: string | null;
+  /** Canonical command (`build`, `run`, `volume ls`...) to its handler. */
+  commands: Map<string, RealCommand>;
+  /** The policy: refuses a command before it reaches the daemon, or names its handler. */
+  check(argv: string[]): { ok: true; command: string; argv: string[] } | { ok: false; message: string; exitCode: number };
+  /** The world as the views draw it, for this session. */
+  world(scope: SessionScope): Promise<WorldView>;
+  /** Follows the engine's events for this session's objects until the signal aborts. */
+  watchEvents?(docker: Docker, sessionId: string, emit: (e: EngineEvent) => void, signal: AbortSignal): void;
+  /** Removes what the session made. */
+  reap(sessionId: string): Promise<unknown>;
+  limits?: Partial<SessionLimits>;
+}
+
+export interface SessionLimits {
+  /** Bytes of output one command may send before the truncation marker. */
+  outputBytes: number;
+  /** Commands running at once. */
+  concurrent: number;
+  /** Builds per session. */
+  builds: number;
+  /** Milliseconds a build may take. */
+  buildTimeout: number;
+  /** Milliseconds any other command may take (logs -f and exec -it wait for the learner: no limit). */
+  commandTimeout: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = { outputBytes: 512 * 1024, concurrent: 3, builds: 200, buildTimeout: 10 * 60_000, commandTimeout: 10 * 60_000 };
+
+interface Running {
+  abort: AbortController;
+  stdin: Set<(data: string) => void>;
+  resize: Set<(cols: number, rows: number) => void>;
+  size: { cols: number; rows: number };
+}
+
+export class Session {
+  readonly id = randomBytes(8).toString('hex');
+  readonly scope: SessionScope;
+  private readonly running = new Map<number, Running>();
+  private readonly limits: SessionLimits;
+  private readonly closed = new AbortController();
+  private builds = 0;
+  private size = { cols: 80, rows: 24 };
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly send: (m: ServerMessage) => void,
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    this.scope = {
+      docker: deps.docker,
+      sessionId: this.id,
+      instanceId: deps.instanceId,
+      labels: { [LABEL_SESSION]: this.id, [LABEL_INSTANCE]: deps.instanceId },
+      registry: deps.registry,
+    };
+    deps.watchEvents?.(deps.docker, this.id, (event) => this.send({ t: 'event', event }), this.closed.signal);
+  }
+
+  /** Sets the terminal size the learner's console has. */
+  setSize(cols?: number, rows?: number): void {
+    if (cols && rows) this.size = { cols, rows };
+  }
+
+  /** Handles one message after `hello`. */
+  handle(msg: ClientMessage): void {
+    switch (msg.t) {
+      case 'docker':
+        void this.runDocker(msg);
+        return;
+      case 'stdin':
+        for (const cb of this.running.get(msg.id)?.stdin ?? []) cb(msg.data);
+        return;
+      case 'resize': {
+        const r = this.running.get(msg.id);
+        if (!r) return;
+        r.size = { cols: msg.cols, rows: msg.rows };
+        for (const cb of r.resize) cb(msg.cols, msg.rows);
+        return;
+      }
+      case 'cancel':
+        this.running.get(msg.id)?.abort.abort();
+        return;
+      case 'demo':
+        this.send({ t: 'out', id: msg.id, stream: 'stderr', text: 'The namespace demos are not offered by this server yet.' });
+        this.send({ t: 'exit', id: msg.id, code: 1 });
+        return;
+      case 'hello':
+        this.send({ t: 'error', message: 'hello was already received' });
+    }
+  }
+
+  private async runDocker(msg: Extract<ClientMessage, { t: 'docker' }>): Promise<number> {
+    const { id } = msg;
+    const fail = (text: string, code: number) => {
+      for (const l of text.split('\n')) this.send({ t: 'out', id, stream: 'stderr', text: l });
+      this.send({ t: 'exit', id, code });
+      return code;
+    };
+    if (this.running.has(id)) return fail(`layerlab: command id ${id} is already running`, 1);
+    if (this.running.size >= this.limits.concurrent) return fail(`layerlab: ${this.limits.concurrent} commands are already running in this session; wait for one to finish or press Ctrl-C`, 1);
+    const checked = this.deps.check(msg.argv);
+    if (!checked.ok) return fail(checked.message, checked.exitCode);
+    const handler = this.deps.commands.get(checked.command);
+    if (!handler) return fail(`layerlab: real mode does not offer 'docker ${checked.command}' yet`, 1);
+    const isBuild = checked.command === 'build';
+    if (isBuild && ++this.builds > this.limits.builds) return fail(`layerlab: this session has used its ${this.limits.builds} builds; start a new session to build again`, 1);
+    const interactive = checked.command === 'exec' || (checked.command === 'logs' && msg.argv.some((a) => /^-[a-z]*f|^--follow/.test(a))) || msg.argv.some((a) => /^-[a-z]*[it]/.test(a));
+    const abort = new AbortController();
+    const signals = [abort.signal, this.closed.signal];
+    if (!interactive) signals.push(AbortSignal.timeout(isBuild ? this.limits.buildTimeout : this.limits.commandTimeout));
+    const run: Running = { abort, stdin: new Set(), resize: new Set(), size: { ...this.size } };
+    this.running.set(id, run);
+    const cap = new OutputCap(this.limits.outputBytes);
+    const line = (stream: 'stdout' | 'stderr') => (text: string) => {
+      const t = cap.pass(stripUnsafeSequences(text) + '\n');
+      if (t !== null) this.send({ t: 'out', id, stream: cap.wasTruncated ? 'stderr' : stream, text: cap.wasTruncated ? t : t.slice(0, -1) });
+    };
+    const io: CommandIO = {
+      stdout: line('stdout'),
+      stderr: line('stderr'),
+      tty: (data) => {
+        const t = cap.pass(stripUnsafeSequences(data));
+        if (t !== null) this.send(cap.wasTruncated ? { t: 'out', id, stream: 'stderr', text: t } : { t: 'tty', id, data: t });
+      },
+      event: (event) => this.send({ t: 'event', event }),
+      signal: AbortSignal.any(signals),
+      env: msg.env ?? {},
+      context: msg.context,
+      stdin: msg.tty
+        ? {
+            onData: (cb) => (run.stdin.add(cb), () => run.stdin.delete(cb)),
+            onResize: (cb) => (run.resize.add(cb), () => run.resize.delete(cb)),
+            get size() {
+              return run.size;
+            },
+          }
+        : undefined,
+    };
+    let code: number;
+    try {
+      code = await handler(this.scope, checked.argv, io);
+      if (io.signal.aborted && !abort.signal.aborted && !this.closed.signal.aborted) {
+        io.stderr('layerlab: the command took too long and was stopped');
+        code = code || 1;
+      }
+    } catch (e) {
+      // a handler bug must not take the session down: say so, keep going
+      io.stderr(`layerlab: internal error in real mode: ${(e as Error).message ?? e}`);
+      code = 1;
+    } finally {
+      this.running.delete(id);
+    }
+    if (this.closed.signal.aborted) return code;
+    this.send({ t: 'exit', id, code });
+    await this.sendWorld();
+    return code;
+  }
+
+  /** Sends the world as it is now. */
+  async sendWorld(): Promise<void> {
+    try {
+      const world = await this.deps.world(this.scope);
+      if (!this.closed.signal.aborted) this.send({ t: 'world', world });
+    } catch (e) {
+      this.send({ t: 'error', message: `the engine's state could not be read: ${(e as Error).message}` });
+    }
+  }
+
+  /** Stops every running command and removes what the session made. */
+  async close(): Promise<void> {
+    if (this.closed.signal.aborted) return;
+    this.closed.abort();
+    for (const r of this.running.values()) r.abort.abort();
+    await this.deps.reap(this.id).catch(() => undefined);
+  }
+}
