@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEngine, docker } from '../../tests/server/engine.js';
+import { history, imageInspect, images, inspect, rmi, tag } from './images.js';
+import { reap } from './reaper.js';
+import { buildTiny, collectIO, testScope } from './images.fixtures.js';
+
+describeEngine('real image commands', () => {
+  const a = testScope('img');
+  const b = testScope('img');
+  const repo = `ll-img-${randomBytes(3).toString('hex')}`;
+  let appId = '';
+
+  beforeAll(async () => {
+    appId = await buildTiny(a, `${repo}/app:v1`, ['RUN echo hi > /hi.txt', 'ENV A=1', 'CMD ["cat", "/hi.txt"]']);
+    await buildTiny(b, `${repo}/other:v1`, ['RUN echo other > /o.txt']);
+  });
+  afterAll(async () => {
+    await reap(docker, { session: a.sessionId });
+    await reap(docker, { session: b.sessionId });
+  });
+
+  it('lists the session images and the bases in docker images table form, not other sessions', async () => {
+    const io = collectIO();
+    expect(await images(a, [], io)).toBe(0);
+    expect(io.out[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);
+    expect(io.out.some((l) => /^busybox +latest +[0-9a-f]{12} /.test(l))).toBe(true);
+    expect(io.out.some((l) => l.startsWith(`${repo}/app `) && l.includes(appId.slice(7, 19)) && / ago +\d/.test(l))).toBe(true);
+    expect(io.out.some((l) => l.includes(`${repo}/other`))).toBe(false);
+    const q = collectIO();
+    await images(a, ['-q', `${repo}/app`], q);
+    expect(q.out).toEqual([appId.slice(7, 19)]);
+  });
+
+  it('filters by a reference and shows --format and --no-trunc as docker does', async () => {
+    const io = collectIO();
+    await images(a, ['--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}', `${repo}/app`], io);
+    expect(io.out).toEqual([`${repo}/app:v1 ${appId}`]);
+    const none = collectIO();
+    await images(a, ['--filter', 'dangling=true', `${repo}/nothing`], none);
+    expect(none.out).toEqual(['REPOSITORY   TAG       IMAGE ID   CREATED   SIZE']);
+  });
+
+  it('prints history newest first with the CLI columns, -q and --no-trunc --format', async () => {
+    const io = collectIO();
+    expect(await history(a, [`${repo}/app:v1`], io)).toBe(0);
+    expect(io.out[0]).toMatch(/^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$/);
+    // the classic builder adds the build's labels as last LABEL rows
+    expect(io.out[1]).toContain('LABEL org.layerlab.');
+    expect(io.out.findIndex((l) => l.includes('CMD ["cat" "/hi.txt"]'))).toBe(3);
+    expect(io.out[io.out.length - 1]).toMatch(/1\.98MB +Imported from -$/);
+    const q = collectIO();
+    await history(a, ['-q', `${repo}/app:v1`], q);
+    expect(q.out[0]).toBe(appId.slice(7, 19));
+    const fmt = collectIO();
+    await history(a, ['--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', `${repo}/app:v1`], fmt);
+    expect(fmt.out[2]).toBe('/bin/sh -c #(nop)  CMD ["cat" "/hi.txt"]|0B');
+    expect(fmt.out).toContain('/bin/sh -c echo hi > /hi.txt|7B');
+  });
+
+  it("answers another session's image as missing", async () => {
+    for (const [cmd, args, msg] of [
+      [history, [`${repo}/other:v1`], `Error response from daemon: No such image: ${repo}/other:v1`],
+      [tag, [`${repo}/other:v1`, 'x:y'], `Error response from daemon: No such image: ${repo}/other:v1`],
+      [rmi, [`${repo}/other:v1`], `Error: No such image: ${repo}/other:v1`],
+      [imageInspect, [`${repo}/other:v1`], `Error: No such image: ${repo}/other:v1`],
+      [inspect, [`${repo}/other:v1`], `Error: No such object: ${repo}/other:v1`],
+    ] as const) {
+      const io = collectIO();
+      expect(await cmd(a, [...args], io)).toBe(1);
+      expect(io.err).toEqual([msg]);
+    }
+  });
+
+  it('tags and removes with the daemon lines and the simulator events', async () => {
+    const io = collectIO();
+    expect(await tag(a, [`${repo}/app:v1`, `${repo}/app:v2`], io)).toBe(0);
+    expect(io.events).toEqual([{ type: 'image.tagged', imageId: appId, tag: `${repo}/app:v2` }]);
+    const conflict = collectIO();
+    expect(await rmi(a, [appId.slice(7, 19)], conflict)).toBe(1);
+    expect(conflict.err[0]).toBe(`Error response from daemon: conflict: unable to delete ${appId.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`);
+    const un = collectIO();
+    expect(await rmi(a, [`${repo}/app:v2`], un)).toBe(0);
+    expect(un.out).toEqual([`Untagged: ${repo}/app:v2`]);
+    expect(un.events).toEqual([{ type: 'image.untagged', imageId: appId, tag: `${repo}/app:v2` }]);
+  });
+
+  it('inspects as a 4-space indented JSON array, with -f templates and docker errors', async () => {
+    const io = collectIO();
+    expect(await imageInspect(a, [`${repo}/app:v1`], io)).toBe(0);
+    expect(io.out[0]).toBe('[');
+    expect(io.out[1]).toBe('    {');
+    expect(io.out[2]).toBe(`        "Id": "${appId}",`);
+    expect(io.out[io.out.length - 1]).toBe(']');
+    const f = collectIO();
+    await inspect(a, ['-f', '{{json .RepoTags}} {{len .RootFS.Layers}} {{json .Config.Env}}', `${repo}/app:v1`], f);
+    expect(f.out).toEqual([`["${repo}/app:v1"] 2 ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","A=1"]`]);
+    const missing = collectIO();
+    expect(await inspect(a, ['ll-never-existed'], missing)).toBe(1);
+    expect(missing.out).toEqual(['[]']);
+    expect(missing.err).toEqual(['Error: No such object: ll-never-existed']);
+  });
+
+  it('never lets a session remove or re-point a base image', async () => {
+    const base = (await docker.getImage('busybox:latest').inspect()).Id;
+    for (const ref of ['busybox', base.slice(7, 19)]) {
+      const io = collectIO();
+      expect(await rmi(a, ['-f', ref], io)).toBe(1);
+      expect(io.err[0]).toMatch(/^Error response from daemon: conflict: unable to delete .* \(cannot be forced\)/);
+    }
+    const t = collectIO();
+    expect(await tag(a, [`${repo}/app:v1`, 'busybox'], t)).toBe(1);
+    expect((await docker.getImage('busybox:latest').inspect()).Id).toBe(base);
+  });
+
+  it('deletes an image with its untagged parents and reports image.deleted', async () => {
+    const io = collectIO();
+    expect(await rmi(a, [`${repo}/app:v1`], io)).toBe(0);
+    expect(io.out[0]).toBe(`Untagged: ${repo}/app:v1`);
+    expect(io.out[1]).toBe(`Deleted: ${appId}`);
+    expect(io.events).toContainEqual({ type: 'image.deleted', imageId: appId });
+    const gone = collectIO();
+    expect(await rmi(a, [`${repo}/app:v1`], gone)).toBe(1);
+    expect(gone.err).toEqual([`Error: No such image: ${repo}/app:v1`]);
+  });
+});
