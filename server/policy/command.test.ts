@@ -174,6 +174,8 @@ describe('checkCommand: build', () => {
     [['build', '--file=../Dockerfile', '.'], 'inside the build context'],
     [['build', '-f', '-', '.'], 'inside the build context'],
     [['build', '--label', 'org.layerlab.base=true', '.'], 'org.layerlab.'],
+    [['build', '--build-arg', 'BUILDKIT_SYNTAX=evil/frontend', '.'], 'frontend image'],
+    [['build', '--build-arg=buildkit_syntax=evil/frontend', '.'], 'frontend image'],
     [['build', 'https://github.com/x/y.git'], 'fetch it from the network'],
     [['build', 'git@github.com:x/y.git'], 'fetch it from the network'],
     [['build', 'git://example.com/x'], 'fetch it from the network'],

@@ -107,6 +107,8 @@ const buildRules: Rule[] = [
   refuse('metadata-file', 'string', 'it writes a file on the machine the server runs on'),
   refuse('add-host', 'list', 'builds run without a network in real mode, so host names have nothing to reach'),
   { flag: { name: 'label', type: 'list', help: '' }, refuse: checkLabel },
+  // BuildKit reads BUILDKIT_SYNTAX as `# syntax=`: a frontend image pulled and run by the daemon
+  { flag: { name: 'build-arg', type: 'list', help: '' }, refuse: (v) => (/^BUILDKIT_SYNTAX(=|$)/i.test(v) ? 'BUILDKIT_SYNTAX runs a frontend image from a registry' : null) },
   { flag: { name: 'file', short: 'f', type: 'string', help: '' }, refuse: (v) => (v === '-' || v.startsWith('/') || v.split('/').includes('..') ? 'the Dockerfile must be a file inside the build context' : null) },
 ];
 
