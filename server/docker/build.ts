@@ -1,0 +1,222 @@
+/**
+ * `docker build` on the real engine: POST /build with the browser's context, output as the
+ * docker CLI prints it (classic, or BuildKit's `--progress=plain`), and the simulator's build
+ * events from what the engine reports.
+ */
+import { build as buildCommand } from '../../src/cli/commands/build.js';
+import { humanSize4 } from '../../src/cli/format/index.js';
+import type { BuildStepEvent } from '../../src/shared/events.js';
+import { packContext } from '../policy/context.js';
+import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
+import { buildkitInstruction, currentTargets, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction } from './build-steps.js';
+import { daemonMessage, jsonLines, parseCommandFlags } from './cli-flags.js';
+import type { CommandIO, RealCommand } from './types.js';
+
+/** How often BuildKit's plain progress is flushed: the CLI's display rate limit (100 ms). */
+const PLAIN_FLUSH_MS = 100;
+
+/** What a builder's stream reader reports back. */
+interface StreamOutcome {
+  imageId?: string;
+  error?: { message: string; code?: number };
+  steps: BuildStepEvent[];
+}
+
+/** `docker build PATH`: builds the context the browser sent, on the real engine. */
+export const build: RealCommand = async (scope, argv, io) => {
+  const f = parseCommandFlags(buildCommand.spec, argv, io);
+  if (typeof f === 'number') return f;
+  const builder = ['0', 'false'].includes((io.env.DOCKER_BUILDKIT ?? '').toLowerCase()) ? 'classic' : 'buildkit';
+  const ctxArg = f.args[0]!;
+  const context = io.context ?? [];
+  const dockerfile = f.string('file') ?? 'Dockerfile';
+  const dfEntry = context.find((e) => e.type === 'file' && e.path === dockerfile.replace(/^\.\//, ''));
+  if (!dfEntry) {
+    const shown = `${ctxArg.replace(/\/+$/, '')}/${dockerfile}`;
+    io.stderr(builder === 'classic' ? `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${shown}: no such file or directory` : `failed to solve with frontend dockerfile.v0: failed to read dockerfile: open ${dockerfile.slice(dockerfile.lastIndexOf('/') + 1)}: no such file or directory`);
+    return 1;
+  }
+  const outline = outlineDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'));
+  const tags = f.list('tag').map(withTag);
+  const buildArgs: Record<string, string> = {};
+  for (const a of f.list('build-arg')) {
+    const i = a.indexOf('=');
+    if (i >= 0) buildArgs[a.slice(0, i)] = a.slice(i + 1);
+    else if (io.env[a] !== undefined) buildArgs[a] = io.env[a]!;
+  }
+  const userLabels: Record<string, string> = {};
+  for (const l of f.list('label')) {
+    const i = l.indexOf('=');
+    userLabels[i >= 0 ? l.slice(0, i) : l] = i >= 0 ? l.slice(i + 1) : '';
+  }
+  // user labels first: the session's labels always win, so the reaper finds every image
+  const labels = { ...userLabels, ...scope.labels };
+  const quiet = f.bool('quiet');
+  // TODO(policy): take checkContext() and lockedBuildOptions() from ../policy/context.ts and
+  // ./template.ts once they land; until then the essentials are set here.
+  const tar = await packContext(context);
+  const previous = await currentTargets(scope.docker, tags);
+  io.event({ type: 'build.start', builder, tags, stages: Math.max(1, outline.stages.length) });
+  const out = quiet ? { stdout: () => {}, stderr: (l: string) => io.stderr(l) } : io;
+  if (builder === 'classic' && !quiet) {
+    out.stdout(`Sending build context to Docker daemon  ${humanSize4(tar.length)}`);
+    out.stdout('');
+  }
+  const target = f.string('target');
+  let res: StreamOutcome;
+  try {
+    const stream = await scope.docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
+      version: builder === 'classic' ? '1' : '2',
+      dockerfile,
+      t: tags,
+      buildargs: buildArgs,
+      labels,
+      nocache: f.bool('no-cache'),
+      ...(target ? { target } : {}),
+      q: quiet,
+      networkmode: 'none',
+      // intermediate containers of a failed classic step go too: the learner never sees them
+      forcerm: true,
+      abortSignal: io.signal,
+    } as Record<string, unknown>);
+    res = builder === 'classic' ? await readClassic(stream, out, outline.instructions, io, { all: Object.keys(labels).length, ours: Object.keys(scope.labels).length }) : await readBuildKit(stream, out, outline.stages, io);
+  } catch (e) {
+    if (io.signal.aborted) return cancelled(io);
+    const message = daemonMessage(e);
+    io.stderr(`Error response from daemon: ${message}`);
+    io.event({ type: 'build.error', message, exitCode: 1 });
+    return 1;
+  }
+  if (io.signal.aborted) return cancelled(io);
+  if (res.error) {
+    const exitCode = builder === 'classic' && res.error.code ? res.error.code : 1;
+    io.event({ type: 'build.error', message: res.error.message, exitCode, step: res.steps.length });
+    return exitCode;
+  }
+  const imageId = res.imageId ?? (tags[0] ? ((await scope.docker.getImage(tags[0]).inspect()) as { Id: string }).Id : undefined);
+  if (!imageId) return 0;
+  await reportImage(scope.docker, io, imageId, tags, previous, res.steps);
+  if (quiet) io.stdout(imageId);
+  return 0;
+};
+
+function cancelled(io: CommandIO): number {
+  io.event({ type: 'build.error', message: 'context canceled', exitCode: 130 });
+  return 130;
+}
+
+/** layer.created, image.created, image.tagged and build.done, from inspecting the result. */
+async function reportImage(docker: import('dockerode'), io: CommandIO, imageId: string, tags: string[], previous: Map<string, string>, steps: BuildStepEvent[]): Promise<void> {
+  const { layers, size } = await imageLayers(docker, imageId);
+  // the layers the missed steps wrote are the image's last ones: count them from the first miss
+  const layerKinds = /^(RUN|COPY|ADD|WORKDIR) /;
+  const lastStage = Math.max(0, ...steps.map((s) => s.stageIndex));
+  const stageSteps = steps.filter((s) => s.stageIndex === lastStage && layerKinds.test(s.instruction));
+  const firstMiss = stageSteps.findIndex((s) => s.cached === false);
+  const fresh = firstMiss < 0 ? 0 : Math.min(stageSteps.length - firstMiss, Math.max(0, layers.length - 1));
+  for (const l of layers.slice(layers.length - fresh)) io.event({ type: 'layer.created', diffId: l.diffId, size: l.size });
+  const moved = [...previous.values()];
+  if (!moved.includes(imageId) && (firstMiss >= 0 || steps.length === 0 || steps.every((s) => s.cached !== true))) io.event({ type: 'image.created', imageId });
+  for (const t of tags) {
+    const prev = previous.get(t);
+    io.event({ type: 'image.tagged', imageId, tag: t, ...(prev && prev !== imageId ? { previous: prev } : {}) });
+  }
+  io.event({ type: 'build.done', imageId, layers: layers.length, size, tags });
+}
+
+/** Classic: the daemon's own text, with the session LABEL step the daemon appends kept out of sight. */
+async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, instructions: DfInstruction[], io: CommandIO, labelCount: { all: number; ours: number }): Promise<StreamOutcome> {
+  const res: StreamOutcome = { steps: [] };
+  let carry = '';
+  let pending: BuildStepEvent | undefined;
+  let hiding = false;
+  let hidden = 0;
+  const line = (l: string) => {
+    const step = /^Step (\d+)\/(\d+) : (.*)$/s.exec(l);
+    if (step) {
+      const of = Number(step[2]);
+      const text = step[3]!;
+      // the daemon appends one `LABEL k=v` step per build label: hide the session's own
+      if (Number(step[1]) > of - labelCount.all && /^LABEL org\.layerlab\.[\w.-]+=/.test(text)) {
+        hidden++;
+        hiding = true;
+        return;
+      }
+      hiding = false;
+      const n = Number(step[1]) - hidden;
+      l = `Step ${n}/${of - labelCount.ours} : ${text}`;
+      const ins = instructions[n - 1];
+      pending = { type: 'build.step', step: n, of: of - labelCount.ours, stageIndex: ins?.stageIndex ?? 0, instruction: text, line: ins?.line ?? 0, cached: /^FROM /i.test(text) ? null : false };
+    } else if (hiding && !/^Successfully /.test(l)) return;
+    else if (pending && l === ' ---> Using cache') pending.cached = true;
+    else if (pending && /^ ---> [0-9a-f]{12}$/.test(l)) {
+      res.steps.push(pending);
+      io.event(pending);
+      pending = undefined;
+    }
+    out.stdout(l);
+  };
+  await jsonLines(stream, (m) => {
+    if (typeof m.stream === 'string') {
+      const parts = (carry + m.stream).split('\n');
+      carry = parts.pop()!;
+      parts.forEach(line);
+    }
+    const aux = m.aux as { ID?: string } | undefined;
+    if (aux?.ID) res.imageId = aux.ID;
+    if (m.errorDetail || m.error) {
+      const d = (m.errorDetail ?? {}) as { message?: string; code?: number };
+      res.error = { message: d.message ?? String(m.error), code: d.code };
+    }
+  });
+  if (carry) line(carry);
+  if (res.error) for (const l of res.error.message.split('\n')) out.stderr(l);
+  return res;
+}
+
+/** BuildKit: the trace rendered as `--progress=plain` (stderr, as the CLI writes it) and a step event per finished `[i/n]` vertex. */
+async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, stages: ReturnType<typeof outlineDockerfile>['stages'], io: CommandIO): Promise<StreamOutcome> {
+  const res: StreamOutcome = { steps: [] };
+  const printer = new PlainPrinter((l) => out.stderr(l));
+  const reported = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    printer.flush();
+  };
+  try {
+    await jsonLines(stream, (m) => {
+      if (m.id === 'moby.buildkit.trace' && typeof m.aux === 'string') {
+        const status = decodeTrace(m.aux);
+        printer.update(status);
+        timer ??= setTimeout(flush, PLAIN_FLUSH_MS);
+        for (const v of status.vertexes) {
+          if (v.completed === undefined || v.error || reported.has(v.digest)) continue;
+          const sv = parseStepVertex(v.name);
+          if (!sv) continue;
+          reported.add(v.digest);
+          const ins = buildkitInstruction(stages, sv.label, sv.step);
+          const isFrom = /^FROM /.test(sv.instruction);
+          const ev: BuildStepEvent = { type: 'build.step', step: sv.step, of: sv.of, stageIndex: ins?.stageIndex ?? 0, instruction: sv.instruction, line: ins?.line ?? 0, cached: isFrom ? null : v.cached };
+          const name = stages[ev.stageIndex]?.name;
+          if (name) ev.stage = name;
+          res.steps.push(ev);
+          io.event(ev);
+        }
+      } else if (m.id === 'moby.image.id') {
+        res.imageId = (m.aux as { ID?: string }).ID;
+      } else if (m.errorDetail || m.error) {
+        res.error = { message: ((m.errorDetail as { message?: string } | undefined)?.message ?? String(m.error)) };
+      }
+      // `{"stream":"Successfully tagged ..."}` is the daemon's, not what the BuildKit CLI prints
+    });
+  } finally {
+    flush();
+  }
+  if (res.error) {
+    printer.errorSummary();
+    for (const l of res.error.message.split('\n')) out.stderr(l);
+  }
+  return res;
+}

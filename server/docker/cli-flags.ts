@@ -1,0 +1,60 @@
+/**
+ * Real-mode commands accept exactly the simulator's flags (its CommandSpecs) and answer bad
+ * ones with docker's usage errors, as the simulated CLI does.
+ */
+import { DockerError } from '../../src/engine/errors.js';
+import { Flags, HelpRequest, parseFlags, usageText, type CommandSpec } from '../../src/cli/flags.js';
+import type { CommandIO } from './types.js';
+
+/** Parses argv against a command's spec; on `--help` or a usage error prints it and returns the exit code. */
+export function parseCommandFlags(spec: CommandSpec, argv: string[], io: CommandIO): Flags | number {
+  try {
+    return new Flags(parseFlags(spec, argv));
+  } catch (e) {
+    if (e instanceof HelpRequest) {
+      for (const l of usageText(e.spec)) io.stdout(l);
+      return 0;
+    }
+    if (e instanceof DockerError) {
+      for (const l of e.message.split('\n')) io.stderr(l);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+/** Splits a JSON-lines HTTP body into parsed messages, one callback each, as chunks arrive. */
+export function jsonLines(stream: NodeJS.ReadableStream, onMessage: (m: Record<string, unknown>) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let carry = '';
+    const take = (text: string) => {
+      const parts = (carry + text).split('\n');
+      carry = parts.pop()!;
+      for (const p of parts) if (p.trim()) onMessage(JSON.parse(p) as Record<string, unknown>);
+    };
+    stream.on('data', (c: Buffer) => {
+      try {
+        take(c.toString('utf8'));
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+    stream.on('end', () => {
+      try {
+        take('\n');
+        resolve();
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+    stream.on('error', reject);
+    stream.on('close', () => resolve());
+  });
+}
+
+/** The daemon's message from a dockerode error (docker-modem puts it in `json` or the text). */
+export function daemonMessage(e: unknown): string {
+  const err = e as { json?: { message?: string } | null; message?: string };
+  if (err.json?.message) return err.json.message;
+  return (err.message ?? String(e)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
