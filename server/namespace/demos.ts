@@ -82,7 +82,7 @@ ls /
 for f in $mem/memory.max $mem/memory.limit_in_bytes $pids/pids.max $cg/cpu.max $cg/cpu/cpu.cfs_quota_us $cg/cpu/cpu.cfs_period_us; do
   [ -r $f ] && echo "$f: $(cat $f)"
 done
-if echo max > $pids/pids.max 2>/dev/null; then echo "raised pids.max (unexpected)"; else echo "raising pids.max from inside fails: the cgroup files are mounted read-only"; fi
+if { echo max > $pids/pids.max; } 2>/dev/null; then echo "raised pids.max (unexpected)"; else echo "raising pids.max from inside fails: the cgroup files are mounted read-only"; fi
 `,
   }),
   whoami: def({

@@ -200,7 +200,7 @@ function supervise(args: string[], env: Record<string, string>, cg: RunCgroup, i
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     (child.stdio[3] as Readable).on('data', (d: Buffer) => facts.push(d));
     const timer = setTimeout(() => {
-      io.stderr(`[timed out after ${timeoutMs} ms: demo stopped]`);
+      io.stderr(`[timed out after ${opts.timeoutMs ?? 10_000} ms: demo stopped]`);
       stop('timeout');
     }, timeoutMs);
     const onAbort = () => stop('aborted');
