@@ -11,7 +11,7 @@ import { QuoteError, splitWords } from '../cli/words.js';
 import type { Checkpoint, EngineSnapshot } from '../engine/engine.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { preloadOracleBase } from '../engine/oracle-base.js';
-import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type ShellContext } from '../console/commands.js';
+import { isWorkspaceCommand, parseRedirect, runWorkspaceCommand, writeRedirect, type Redirect, type ShellContext } from '../console/commands.js';
 import { completeLine } from '../console/complete.js';
 import { planTransfer, playTransfer, type TransferPlan } from '../console/transfer-progress.js';
 import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
@@ -64,6 +64,21 @@ export interface SimBackendOptions {
   settings?: Partial<BackendSettings>;
   /** How many undo steps to keep. */
   undoLimit?: number;
+  /**
+   * Real mode: `docker` commands go here instead of the simulated engine (the shell, the
+   * workspace and its undo stay in the page). See RemoteBackend.
+   */
+  docker?: DockerRunner;
+}
+
+/** Runs one `docker` command somewhere else: `words` start with `docker`; resolves to the exit code. */
+export type DockerRunner = (words: string[], env: Record<string, string>, out: BackendOutput, signal?: AbortSignal) => Promise<number>;
+
+/** A docker command runSimple hands back to run(), which awaits it (real mode). */
+interface PendingDocker {
+  words: string[];
+  env: Record<string, string>;
+  redirect?: Redirect;
 }
 
 /** The in-page backend: a simulated Docker engine and an in-memory workspace. */
@@ -76,6 +91,7 @@ export class SimBackend implements Backend {
   readonly workspace: WorkspaceAccess;
   private readonly seed: number;
   private readonly undoLimit: number;
+  private readonly dockerRunner?: DockerRunner;
   private oldPwd = WORKSPACE_ROOT;
   /** Shell variables set with `VAR=value`. */
   private vars: Record<string, string> = {};
@@ -86,10 +102,13 @@ export class SimBackend implements Backend {
   private unsubscribeEngine: () => void;
   /** Engine events held back while a pull or push is drawn, released when it completes. */
   private held: BackendEvent[] | null = null;
+  /** Depth of `$(...)` being run (real mode cannot await inside one). */
+  private capturing = 0;
 
   constructor(opts: SimBackendOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.undoLimit = opts.undoLimit ?? 50;
+    this.dockerRunner = opts.docker;
     this.settings = { builder: 'buildkit', ...opts.settings };
     this.ws = new MemoryWorkspace();
     this.engine = freshEngine(this.seed);
@@ -167,6 +186,7 @@ export class SimBackend implements Backend {
         const eventsBefore = events;
         const r = this.runSimple(seg.text, out, signal);
         code = r.code;
+        if (r.docker) code = await this.runElsewhere(r.docker, out, signal);
         if (r.transfer) {
           code = await this.playTransfer(r.transfer, out, signal);
           // a cancelled transfer was taken back: nothing to undo
@@ -205,11 +225,27 @@ export class SimBackend implements Backend {
     return t.code;
   }
 
+  /** Real mode: awaits a docker command on the server, then writes its redirect. */
+  private async runElsewhere(d: PendingDocker, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    const captured: string[] = [];
+    const sink: BackendOutput = d.redirect ? { stdout: (t) => captured.push(t), stderr: (t) => out.stderr(t) } : out;
+    const code = await this.dockerRunner!(d.words, d.env, sink, signal);
+    if (d.redirect) {
+      const err = writeRedirect(this.ws, d.redirect, captured.map((l) => l + '\n').join(''));
+      if (err) {
+        out.stderr(err);
+        return 1;
+      }
+    }
+    return code;
+  }
+
   /** `$(command)`: runs it and returns what it printed (its errors go to the terminal, as in bash). */
   private capture(command: string, out: BackendOutput, signal?: AbortSignal): string {
     const lines: string[] = [];
     const sink: BackendOutput = { stdout: (l) => lines.push(l), stderr: (l) => out.stderr(l) };
     // a subshell: cd and variables inside do not leak out
+    this.capturing++;
     const { cwd } = this.ws;
     const oldPwd = this.oldPwd;
     const vars = { ...this.vars };
@@ -222,6 +258,7 @@ export class SimBackend implements Backend {
         if (seg.op === '&&' && code !== 0) break;
       }
     } finally {
+      this.capturing--;
       this.ws.cwd = cwd;
       this.oldPwd = oldPwd;
       this.vars = vars;
@@ -230,7 +267,7 @@ export class SimBackend implements Backend {
   }
 
   /** Runs one simple command; `undoRedo` tells run() not to record it; `transfer` asks run() to draw it. */
-  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer } {
+  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer; docker?: PendingDocker } {
     let words: string[];
     try {
       words = splitWords(expand(text, this.env(), (command) => this.capture(command, out, signal)));
@@ -262,6 +299,13 @@ export class SimBackend implements Backend {
     const name = words[0]!;
     if (name === 'docker') {
       const env = { DOCKER_BUILDKIT: this.settings.builder === 'classic' ? '0' : '1', ...this.vars, ...assigns };
+      if (this.dockerRunner) {
+        if (this.capturing) {
+          out.stderr('bash: $(docker ...) is not available in real mode yet: run the docker command on its own line');
+          return { code: 1, undoRedo: false };
+        }
+        return { code: 0, undoRedo: false, docker: { words, env, redirect: red.redirect } };
+      }
       const kind = transferKind(words);
       if (kind && out.tty && !red.redirect) {
         // run it at once, hold its output and events, and let run() draw it over time

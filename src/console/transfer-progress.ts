@@ -165,6 +165,13 @@ export function linesAt(plan: TransferPlan, timing: readonly LayerTiming[], t: n
 export interface Tty {
   columns: number;
   write(raw: string): void;
+  /** Rows of the terminal (real mode's `exec -it` sizes the container's TTY with it). */
+  rows?: number;
+  /**
+   * Real mode's interactive commands (`exec -it`): every key goes to `cb` as typed (Ctrl-C
+   * included) until the returned function is called. Absent where the console cannot.
+   */
+  takeInput?(cb: (data: string) => void): () => void;
 }
 
 /** Frames per second of the redraw. */

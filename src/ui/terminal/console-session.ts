@@ -29,7 +29,7 @@ export interface TerminalApi {
    * Raw terminal output for drawing in place (cursor movement); it bypasses the text that is
    * announced to screen readers. `columns` is the terminal's width now.
    */
-  tty: { readonly columns: number; write(raw: string): void };
+  tty: { readonly columns: number; readonly rows: number; write(raw: string): void; takeInput(cb: (data: string) => void): () => void };
 }
 
 const CLEAR_SCREEN = '\x1b[3J\x1b[H\x1b[2J';
@@ -41,6 +41,8 @@ export class ConsoleSession {
   private running: AbortController | null = null;
   private atLineStart = true;
   private output = '';
+  /** While an interactive command runs (real mode's `exec -it`), keys go to it raw. */
+  private raw: ((data: string) => void) | null = null;
 
   constructor(
     private readonly surface: TerminalSurface,
@@ -60,6 +62,10 @@ export class ConsoleSession {
 
   /** Feeds terminal input (xterm's onData). */
   input(data: string): void {
+    if (this.raw && this.running) {
+      this.raw(data);
+      return;
+    }
     const actions = this.editor.feed(data);
     if (this.running) {
       // Only Ctrl-C gets through while busy; it must not wait behind the running command.
@@ -68,6 +74,14 @@ export class ConsoleSession {
     }
     this.queue.push(...actions);
     void this.drain();
+  }
+
+  /** Sends every key to `cb` until the returned function is called (a command with a TTY). */
+  takeInput(cb: (data: string) => void): () => void {
+    this.raw = cb;
+    return () => {
+      if (this.raw === cb) this.raw = null;
+    };
   }
 
   /** Prints command output; lone \n become \r\n because the terminal does not convert them. */
@@ -169,6 +183,7 @@ export class ConsoleSession {
     } finally {
       if (!this.atLineStart) this.surface.write('\r\n');
       this.running = null;
+      this.raw = null;
       this.editor.busy = false;
       const said = stripAnsi(this.output).trim();
       if (said) h.announce?.(said);

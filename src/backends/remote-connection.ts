@@ -1,0 +1,153 @@
+/**
+ * The browser's side of the companion server's WebSocket (src/shared/protocol.ts): says
+ * hello with the launch token, then routes each command's output, TTY data and exit code
+ * by its id, and hands engine events and world pictures to the backend.
+ */
+import type { EngineEvent } from '../shared/events.js';
+import type { ClientMessage, ContextEntry, ServerMessage } from '../shared/protocol.js';
+import type { WorldView } from '../shared/world.js';
+
+/** The little of the DOM WebSocket this needs (tests pass `ws`'s client). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', cb: (e: { data?: unknown; code?: number; reason?: string }) => void): void;
+}
+
+/** What one running command receives. */
+export interface CommandSink {
+  out(stream: 'stdout' | 'stderr', text: string): void;
+  tty(data: string): void;
+}
+
+export type Welcome = Extract<ServerMessage, { t: 'welcome' }>;
+
+export class RemoteConnection {
+  private nextId = 1;
+  private readonly pending = new Map<number, { sink: CommandSink; resolve: (code: number) => void }>();
+  private readonly eventListeners = new Set<(e: EngineEvent) => void>();
+  private readonly worldListeners = new Set<(w: WorldView) => void>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  private closedReason: string | null = null;
+
+  private constructor(
+    private readonly socket: SocketLike,
+    readonly welcome: Welcome,
+  ) {}
+
+  /** Opens a session: resolves with the connection once the server said welcome, rejects with its reason. */
+  static open(socket: SocketLike, token: string, size?: { cols: number; rows: number }): Promise<RemoteConnection> {
+    return new Promise((resolve, reject) => {
+      let conn: RemoteConnection | null = null;
+      let lastError = 'the companion server closed the connection';
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', token, ...size } satisfies ClientMessage)));
+      socket.addEventListener('message', (e) => {
+        let m: ServerMessage;
+        try {
+          m = JSON.parse(String(e.data)) as ServerMessage;
+        } catch {
+          return;
+        }
+        if (!conn) {
+          if (m.t === 'welcome') {
+            conn = new RemoteConnection(socket, m);
+            resolve(conn);
+          } else if (m.t === 'error') lastError = m.message;
+          return;
+        }
+        conn.receive(m);
+      });
+      socket.addEventListener('close', (e) => {
+        if (!conn) reject(new Error(e.reason || lastError));
+        else conn.closed(e.reason || 'the companion server went away');
+      });
+      socket.addEventListener('error', () => {
+        if (!conn) reject(new Error('the companion server could not be reached'));
+      });
+    });
+  }
+
+  /** Runs `docker ARGV` on the server; resolves with its exit code (1 when the connection drops). */
+  docker(argv: string[], opts: { env?: Record<string, string>; context?: ContextEntry[]; tty?: boolean }, sink: CommandSink, signal?: AbortSignal): { done: Promise<number>; stdin(data: string): void; resize(cols: number, rows: number): void } {
+    const id = this.nextId++;
+    const done = new Promise<number>((resolve) => {
+      if (this.closedReason) {
+        sink.out('stderr', `layerlab: real mode is not connected (${this.closedReason})`);
+        resolve(1);
+        return;
+      }
+      this.pending.set(id, { sink, resolve });
+      this.send({ t: 'docker', id, argv, env: opts.env, tty: opts.tty, context: opts.context });
+      signal?.addEventListener('abort', () => this.send({ t: 'cancel', id }), { once: true });
+    });
+    return {
+      done,
+      stdin: (data) => this.send({ t: 'stdin', id, data }),
+      resize: (cols, rows) => this.send({ t: 'resize', id, cols, rows }),
+    };
+  }
+
+  onEvent(cb: (e: EngineEvent) => void): () => void {
+    this.eventListeners.add(cb);
+    return () => this.eventListeners.delete(cb);
+  }
+
+  onWorld(cb: (w: WorldView) => void): () => void {
+    this.worldListeners.add(cb);
+    return () => this.worldListeners.delete(cb);
+  }
+
+  /** Called once when the session ends (server stopped, network lost). */
+  onClose(cb: (reason: string) => void): () => void {
+    this.closeListeners.add(cb);
+    return () => this.closeListeners.delete(cb);
+  }
+
+  close(): void {
+    this.socket.close(1000, 'bye');
+  }
+
+  private send(m: ClientMessage): void {
+    if (this.socket.readyState === 1) this.socket.send(JSON.stringify(m));
+  }
+
+  private receive(m: ServerMessage): void {
+    switch (m.t) {
+      case 'out':
+        this.pending.get(m.id)?.sink.out(m.stream, m.text);
+        return;
+      case 'tty':
+        this.pending.get(m.id)?.sink.tty(m.data);
+        return;
+      case 'exit': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve(m.code);
+        return;
+      }
+      case 'event':
+        for (const cb of this.eventListeners) cb(m.event);
+        return;
+      case 'world':
+        for (const cb of this.worldListeners) cb(m.world);
+        return;
+      case 'error':
+        if (m.fatal) this.closed(m.message);
+        return;
+      case 'welcome':
+        return;
+    }
+  }
+
+  private closed(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    for (const p of this.pending.values()) {
+      p.sink.out('stderr', `layerlab: the connection to the companion server was lost (${reason})`);
+      p.resolve(1);
+    }
+    this.pending.clear();
+    for (const cb of this.closeListeners) cb(reason);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Real mode's `docker build`: the console finds the context folder in the learner's
+ * workspace (the way the docker CLI does: PATH, `-f`, then .dockerignore) and sends its
+ * files with the command. The server checks them again before packing a tar.
+ */
+import { BuildContext } from '../engine/build/context.js';
+import { COMMANDS } from '../cli/docker.js';
+import { parseFlags } from '../cli/flags.js';
+import type { MemoryWorkspace } from '../cli/memory-workspace.js';
+import type { ContextEntry } from '../shared/protocol.js';
+import { toBase64 } from './sim.js';
+
+/** The command words that name a build. */
+function buildArgs(argv: string[]): string[] | null {
+  if (argv[0] === 'build') return argv.slice(1);
+  if ((argv[0] === 'image' || argv[0] === 'buildx') && argv[1] === 'build') return argv.slice(2);
+  return null;
+}
+
+/**
+ * For `docker build ...` (argv after `docker`): the context entries to send, or an error the
+ * console prints; null when argv is not a build (or cannot be parsed: the server then prints
+ * docker's usage error).
+ */
+export function buildContextFor(ws: MemoryWorkspace, argv: string[]): { context: ContextEntry[] } | { error: string } | null {
+  const rest = buildArgs(argv);
+  const spec = COMMANDS.get('build')?.spec;
+  if (!rest || !spec) return null;
+  let parsed;
+  try {
+    parsed = parseFlags(spec, rest);
+  } catch {
+    return null;
+  }
+  const ctxArg = parsed.args[0];
+  if (ctxArg === undefined || ctxArg === '-' || /^(https?|git):\/\//.test(ctxArg) || ctxArg.startsWith('git@')) return null;
+  const ctxPath = ws.resolve(ctxArg);
+  const tree = ws.readTree(ctxPath);
+  if (!tree) return { error: `unable to prepare context: path "${ctxArg}" not found` };
+  const fileArg = parsed.values.get('file')?.at(-1);
+  const dfPath = fileArg ? ws.resolve(fileArg) : `${ctxPath}/Dockerfile`;
+  if (!dfPath.startsWith(ctxPath + '/')) return { error: `layerlab: in real mode the Dockerfile must be inside the build context (${ctxArg})` };
+  const dfRel = dfPath.slice(ctxPath.length + 1);
+  const ignore = tree.find((e) => e.path === '.dockerignore' && e.type === 'file');
+  const ctx = BuildContext.from(tree).withIgnore(ignore?.data ? new TextDecoder().decode(ignore.data) : undefined, [dfRel, '.dockerignore']);
+  const out: ContextEntry[] = [];
+  for (const [path, e] of ctx.entries) {
+    if (path === '') continue;
+    if (e.type === 'symlink') return { error: `layerlab: real mode sends only files and folders, and ${path} is a symbolic link` };
+    out.push(e.type === 'dir' ? { path, type: 'dir', mode: e.mode, mtime: e.mtime } : { path, type: 'file', mode: e.mode, mtime: e.mtime, data: toBase64(e.data ?? new Uint8Array()) });
+  }
+  return { context: out };
+}

@@ -1,0 +1,154 @@
+/**
+ * RemoteBackend: real mode. The console's shell and the learner's workspace stay in the page
+ * (an inner SimBackend, whose undo covers file edits), while every `docker` command goes to
+ * the companion server and runs on a real engine. The server streams the simulator's event
+ * vocabulary and the world as views draw it, so visuals and lesson checks read the same shape.
+ */
+import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
+import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess } from './backend.js';
+import type { RemoteConnection } from './remote-connection.js';
+import { buildContextFor } from './remote-context.js';
+import { SimBackend } from './sim.js';
+
+const EMPTY_WORLD: WorldView = { images: [], containers: [], volumes: [], registries: [] } as unknown as WorldView;
+
+/** Commands that get the console's TTY: `-t`/`-it` given to run, create+start, exec. */
+function wantsTty(argv: string[]): boolean {
+  const cmd = argv[0] === 'container' ? argv[1] : argv[0];
+  if (cmd !== 'run' && cmd !== 'exec') return false;
+  for (const a of argv.slice(argv[0] === 'container' ? 2 : 1)) {
+    if (!a.startsWith('-')) return false; // flags end at the image or container name
+    if (a === '--tty' || a === '--tty=true' || /^-[a-zA-Z]*t[a-zA-Z]*$/.test(a)) return true;
+  }
+  return false;
+}
+
+export class RemoteBackend implements Backend {
+  readonly label: string;
+  private readonly inner: SimBackend;
+  private current: WorldView = EMPTY_WORLD;
+  private readonly listeners = new Set<(e: BackendEvent) => void>();
+  private readonly offs: (() => void)[] = [];
+
+  constructor(private readonly conn: RemoteConnection) {
+    this.label = `Real Docker on ${conn.welcome.engine.host}`;
+    this.inner = new SimBackend({ docker: (words, env, out, signal) => this.docker(words.slice(1), env, out, signal) });
+    this.offs.push(
+      this.inner.onEvent((e) => e.type === 'workspace.changed' && this.emit(e)),
+      conn.onEvent((e) => this.emit(e)),
+      conn.onWorld((w) => {
+        this.current = w;
+        // the views redraw from world(): tell them something changed
+        this.emit({ type: 'workspace.changed' });
+      }),
+    );
+  }
+
+  /** Base images the server has (what FROM may name in real mode). */
+  get baseImages(): string[] {
+    return this.conn.welcome.baseImages;
+  }
+
+  get settings(): BackendSettings {
+    return this.inner.settings;
+  }
+
+  get workspace(): WorkspaceAccess {
+    return this.inner.workspace;
+  }
+
+  get history(): string[] {
+    return this.inner.history;
+  }
+
+  set history(h: string[]) {
+    this.inner.history = h;
+  }
+
+  get canUndo(): boolean {
+    return this.inner.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.inner.canRedo;
+  }
+
+  run(line: string, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    return this.inner.run(line, out, signal);
+  }
+
+  complete(line: string, cursor: number): string[] {
+    return this.inner.complete(line, cursor);
+  }
+
+  world(): WorldView {
+    return this.current;
+  }
+
+  layerEntries(): LayerEntryView[] | undefined {
+    // the server does not send layer tarballs' listings (yet): the layer views say so
+    return undefined;
+  }
+
+  pathInfo(_where: PathPlace, _path: string): PathInfo | null {
+    return null;
+  }
+
+  onEvent(cb: (e: BackendEvent) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  snapshot(): unknown {
+    return this.inner.snapshot();
+  }
+
+  restore(snapshot: unknown): void {
+    this.inner.restore(snapshot);
+  }
+
+  undo(): boolean {
+    return this.inner.undo();
+  }
+
+  redo(): boolean {
+    return this.inner.redo();
+  }
+
+  /** Called once if the session ends by itself (the server stopped, the network went away). */
+  onDisconnect(cb: (reason: string) => void): () => void {
+    return this.conn.onClose(cb);
+  }
+
+  /** Closes the session (the server then removes what it made). */
+  dispose(): void {
+    for (const off of this.offs) off();
+    this.conn.close();
+    this.inner.dispose();
+  }
+
+  private emit(e: BackendEvent): void {
+    for (const cb of this.listeners) cb(e);
+  }
+
+  /** One docker command on the server: build contexts travel with it, a TTY command takes the keyboard. */
+  private async docker(argv: string[], env: Record<string, string>, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    const ctx = buildContextFor(this.inner.ws, argv);
+    if (ctx && 'error' in ctx) {
+      out.stderr(ctx.error);
+      return 1;
+    }
+    const tty = out.tty?.takeInput ? wantsTty(argv) : false;
+    const cmd = this.conn.docker(argv, { env, context: ctx?.context, tty }, { out: (stream, text) => (stream === 'stdout' ? out.stdout(text) : out.stderr(text)), tty: (data) => out.tty?.write(data) }, signal);
+    if (tty && out.tty?.takeInput) {
+      const release = out.tty.takeInput((data) => cmd.stdin(data));
+      cmd.resize(out.tty.columns, out.tty.rows ?? 24);
+      try {
+        return await cmd.done;
+      } finally {
+        release();
+      }
+    }
+    return cmd.done;
+  }
+}
