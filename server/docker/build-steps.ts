@@ -3,7 +3,7 @@
  * instruction a reported step is (for its line and stage), and which layers the build wrote.
  * The engine does the building; this only lines its reports up with the file.
  */
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, From } from 'dockerfile-ast';
 import type Docker from 'dockerode';
 
 /** One instruction of the Dockerfile, as the step events name it. */
@@ -29,8 +29,8 @@ export function outlineDockerfile(text: string): { stages: DfStage[]; instructio
     for (const ins of DockerfileParser.parse(text).getInstructions()) {
       const keyword = ins.getKeyword().toUpperCase();
       if (keyword === 'FROM') {
-        const name = (ins as unknown as { getBuildStageName?: () => string | null }).getBuildStageName?.() ?? undefined;
-        stages.push({ index: stages.length, name: name ?? undefined, instructions: [] });
+        const name = ins instanceof From ? ins.getBuildStage() : null;
+        stages.push({ index: stages.length, ...(name ? { name } : {}), instructions: [] });
       }
       const stageIndex = Math.max(0, stages.length - 1);
       const entry = { keyword, line: ins.getRange().start.line + 1, stageIndex };
@@ -89,15 +89,22 @@ export interface BuiltLayer {
 }
 
 /**
- * The image's layers with sizes from `GET /images/{id}/history`: rows that carry a layer are the
- * ones with bytes, or a RUN/COPY/ADD row; when that count matches RootFS the sizes are exact.
+ * Which history rows carry a layer, most specific guess first: history does not say (the
+ * config's `empty_layer` is not in the API), so a guess counts only when it finds exactly as
+ * many rows as RootFS has layers. WORKDIR makes a layer only when it created the folder.
  */
+const LAYER_ROW_GUESSES: ((r: { CreatedBy: string; Size: number }) => boolean)[] = [
+  (r) => r.Size > 0 || /^(RUN|COPY|ADD) |^\/bin\/sh -c (?!#\(nop\) )|#\(nop\) (COPY|ADD) /.test(r.CreatedBy),
+  (r) => r.Size > 0 || /^(RUN|COPY|ADD|WORKDIR) |^\/bin\/sh -c (?!#\(nop\) )|#\(nop\) (COPY|ADD|WORKDIR) /.test(r.CreatedBy),
+  (r) => r.Size > 0,
+];
+
+/** The image's layers with sizes from `GET /images/{id}/history` (0 when history is ambiguous). */
 export async function imageLayers(docker: Docker, imageId: string): Promise<{ layers: BuiltLayer[]; size: number }> {
   const img = docker.getImage(imageId);
   const info = (await img.inspect()) as { RootFS?: { Layers?: string[] }; Size: number };
   const diffIds = info.RootFS?.Layers ?? [];
   const rows = ((await img.history()) as { CreatedBy: string; Size: number }[]).slice().reverse();
-  const layerRows = rows.filter((r) => r.Size > 0 || /^(RUN|COPY|ADD) |^\/bin\/sh -c (?!#\(nop\) )|#\(nop\) (COPY|ADD) /.test(r.CreatedBy));
-  const exact = layerRows.length === diffIds.length;
-  return { layers: diffIds.map((d, i) => ({ diffId: d, size: exact ? layerRows[i]!.Size : 0 })), size: info.Size };
+  const layerRows = LAYER_ROW_GUESSES.map((g) => rows.filter(g)).find((r) => r.length === diffIds.length);
+  return { layers: diffIds.map((d, i) => ({ diffId: d, size: layerRows?.[i]?.Size ?? 0 })), size: info.Size };
 }

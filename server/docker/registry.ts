@@ -191,7 +191,9 @@ async function inspectOwned(scope: SessionScope, ref: string): Promise<{ Id: str
   try {
     const img = (await scope.docker.getImage(ref).inspect()) as { Id: string; RootFS?: { Layers?: string[] }; Config?: { Labels?: Record<string, string> | null } };
     const labels = img.Config?.Labels ?? {};
-    return labels[LABEL_SESSION] === scope.sessionId || labels[LABEL_BASE] !== undefined ? img : null;
+    // images built FROM a base inherit its base label: the session label decides first
+    const session = labels[LABEL_SESSION];
+    return session === scope.sessionId || (session === undefined && labels[LABEL_BASE] !== undefined) ? img : null;
   } catch {
     return null;
   }
