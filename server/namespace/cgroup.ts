@@ -199,7 +199,7 @@ export class RunCgroup {
   }
 }
 
-/** Removes run cgroups a crashed server left behind (empty ones only: busy ones belong to a live demo). */
+/** Removes run cgroups a crashed server left behind: those named after a PID that is gone, after killing what is in them. */
 export function sweepCgroups(layout: CgroupLayout): void {
   const parents = layout.version === 2 ? [layout.parent] : Object.values(layout.parents);
   for (const p of parents) {
@@ -210,12 +210,24 @@ export function sweepCgroups(layout: CgroupLayout): void {
       continue;
     }
     for (const n of names) {
+      const owner = /^(\d+)-/.exec(n);
+      if (!owner || processAlive(Number(owner[1]))) continue;
+      for (const l of readOr(path.join(p, n, 'cgroup.procs'), '').split('\n')) if (l.trim()) killQuietly(Number(l));
       try {
-        if (readOr(path.join(p, n, 'cgroup.procs'), 'x').trim() === '') fs.rmdirSync(path.join(p, n));
+        fs.rmdirSync(path.join(p, n));
       } catch {
-        // in use
+        // still emptying: the next sweep removes it
       }
     }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pack, type Headers } from 'tar-stream';
+import { pack, type Header } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { entryPath, extractRootfs } from './rootfs.js';
 
-async function tarOf(entries: (Partial<Headers> & { name: string; body?: string })[]): Promise<Buffer> {
+async function tarOf(entries: (Partial<Header> & { name: string; body?: string })[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => p.on('end', r));
-  for (const { body, ...h } of entries) p.entry({ mode: 0o644, uid: 0, gid: 0, ...h } as Headers, body ?? '');
+  p.on('data', (c) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => p.on('end', () => r()));
+  for (const { body, ...h } of entries) p.entry({ mode: 0o644, uid: 0, gid: 0, ...h } as Header, body ?? '');
   p.finalize();
   await done;
   return Buffer.concat(chunks);

@@ -161,13 +161,21 @@ function supervise(args: string[], env: Record<string, string>, cg: RunCgroup, i
     const res: Supervised = { outcome: 'exited', exitCode: null, signal: null, hostPid: null, hostUid: null, hostGid: null, facts: parseFacts([]), output: { lines: 0, bytes: 0, truncated: false } };
     const factLines: string[] = [];
     let stopped = false;
+    let killTimer: NodeJS.Timeout | undefined;
     const stop = (why: Exclude<DemoReport['outcome'], 'exited'>) => {
       if (stopped) return;
       stopped = true;
       res.outcome = why;
-      // unshare's --kill-child takes PID 1 down, and with it the whole PID namespace; the cgroup sweep catches the rest
-      if (child.pid) killQuietly(child.pid);
-      cg.killAll().catch(() => undefined);
+      // PID 1 first: the kernel then kills the rest of its PID namespace, and unshare (its parent) reaps it and exits;
+      // killing unshare first would leave PID 1 to the host's init to reap
+      const pid1 = res.hostPid ?? (child.pid ? firstChild(child.pid) : null);
+      if (pid1) killQuietly(pid1);
+      else if (child.pid) killQuietly(child.pid);
+      // whatever is still there a moment later (a stuck wrapper, a demo that never got a PID 1) goes with the cgroup
+      killTimer = setTimeout(() => {
+        if (child.pid && child.exitCode === null && child.signalCode === null) killQuietly(child.pid);
+        cg.killAll().catch(() => undefined);
+      }, 1000);
     };
     const emit = (sink: (l: string) => void) => (line: string) => {
       if (res.output.truncated) return;
@@ -210,11 +218,17 @@ function supervise(args: string[], env: Record<string, string>, cg: RunCgroup, i
     const finish = () => {
       clearTimeout(timer);
       clearTimeout(exitGuard);
+      clearTimeout(killTimer);
       io.signal.removeEventListener('abort', onAbort);
       out.flush();
       err.flush();
       facts.flush();
       res.facts = parseFacts(factLines);
+      if (res.outcome !== 'exited') {
+        // it was our SIGKILL, whatever unshare made of it (it cannot re-raise SIGKILL on itself and exits 1)
+        res.exitCode = null;
+        res.signal = 'SIGKILL';
+      }
       resolve(res);
     };
     child.on('exit', (code, signal) => {

@@ -27,7 +27,11 @@ echo "0 ${ID_BASE} ${ID_COUNT}" > "/proc/$1/${kind}_map"
 `;
 }
 
-/** The unshare(1) options: every namespace but cgroup and time, root inside mapped to ID_BASE, PID 1 killed with unshare. */
+/**
+ * The unshare(1) options: every namespace but cgroup and time, root inside mapped to ID_BASE.
+ * No --kill-child: the setuid to root inside clears the parent-death signal it sets, so the
+ * runner kills PID 1 itself (and unshare, its parent, reaps it).
+ */
 export function unshareArgs(): string[] {
   return [
     `--map-users=${ID_BASE},0,${ID_COUNT}`,
@@ -36,7 +40,6 @@ export function unshareArgs(): string[] {
     '--setgid=0',
     '--pid',
     '--fork',
-    '--kill-child',
     '--mount',
     '--uts',
     '--net',

@@ -52,7 +52,7 @@ async function check(): Promise<NamespaceHost> {
   if (missingApplets.length) no(`${HOST_BUSYBOX} lacks the applets ${missingApplets.join(', ')}`);
   const unshare = findOnPath('unshare') ?? no('no unshare on this host (it comes with util-linux)');
   const help = (await run(unshare, ['--help'])).stdout;
-  for (const opt of ['--map-users', '--kill-child', '--setuid']) {
+  for (const opt of ['--map-users', '--map-groups', '--setuid']) {
     if (!help.includes(opt)) no(`${unshare} has no ${opt} option (util-linux 2.38 or newer has it)`);
   }
   const maxUserNs = readOr('/proc/sys/user/max_user_namespaces', null);
@@ -61,7 +61,7 @@ async function check(): Promise<NamespaceHost> {
   if (!cg.ok) no(cg.reason);
   const cgroups = (cg as { layout: CgroupLayout }).layout;
   try {
-    await RunCgroup.create(cgroups, `probe-${process.pid}`, { memoryBytes: 64 << 20, pids: 16, cpuPercent: 50 }).remove();
+    await RunCgroup.create(cgroups, `${process.pid}-probe`, { memoryBytes: 64 << 20, pids: 16, cpuPercent: 50 }).remove();
   } catch (e) {
     no(`cannot make a cgroup with memory, pids and cpu limits (cgroup v${cgroups.version}): ${(e as Error).message}`);
   }
