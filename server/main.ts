@@ -1,0 +1,74 @@
+/**
+ * `npm start`: the companion server. Serves the built app on 127.0.0.1 (building it first
+ * when it is missing or older than the sources) and, when a Docker engine answers, offers
+ * real mode over a WebSocket guarded by a per-launch token. Without an engine it still
+ * serves the app in simulated mode and says why real mode is off.
+ *
+ *   npm start -- [--port 4173] [--lan] [--registry URL|off] [--no-seed] [--no-build]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from './app.js';
+import { newToken } from './guard.js';
+import { connectEngine } from './real.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '4173' },
+    lan: { type: 'boolean', default: false },
+    registry: { type: 'string' },
+    'no-seed': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    dist: { type: 'string', default: path.join(ROOT, 'dist') },
+  },
+});
+
+const distDir = path.resolve(args.dist!);
+if (!args['no-build'] && stale(distDir)) {
+  console.log('Building the app (vite build)…');
+  const { build } = await import('vite');
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+}
+
+const token = newToken();
+const real = await connectEngine({ registry: args.registry, seed: !args['no-seed'], log: (l) => console.log(l) });
+const server = await startServer({
+  port: Number(args.port),
+  listen: args.lan ? '0.0.0.0' : '127.0.0.1',
+  lan: args.lan,
+  distDir,
+  token,
+  real: real.ok ? real.real : null,
+  offReason: real.ok ? undefined : real.reason,
+});
+console.log(real.ok ? `Real mode: on (Docker ${real.real.engine.version} on ${real.real.engine.host}${real.registry ? `, registry ${real.registry}` : ', no registry'})` : `Real mode: off (${real.reason}). Learners get the simulator.`);
+console.log(`\n  Layerlab: ${server.openUrl}\n`);
+if (args.lan) console.log('  --lan: the server answers on every address of this machine; share the URL only with your room.');
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('Stopping: removing what the sessions made…');
+  await server.close();
+  if (real.ok) await real.shutdown();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+/** true when dist/ is missing or older than anything under src/, lessons/, index.html or public/. */
+function stale(dir: string): boolean {
+  const built = path.join(dir, 'index.html');
+  if (!fs.existsSync(built)) return true;
+  const t = fs.statSync(built).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!fs.existsSync(p)) return false;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) return fs.readdirSync(p).some((n) => newer(path.join(p, n)));
+    return st.mtimeMs > t;
+  };
+  return ['src', 'lessons', 'public', 'index.html', 'vite.config.ts'].some((p) => newer(path.join(ROOT, p)));
+}

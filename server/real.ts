@@ -1,0 +1,118 @@
+/**
+ * Real mode's wiring: finds the Docker engine (DOCKER_HOST or the default socket), removes
+ * what earlier launches left behind, makes the base images when asked, starts or finds the
+ * registry, and maps each command the policy allows to its handler.
+ */
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import Docker from 'dockerode';
+import type { EngineInfo } from '../src/shared/protocol.js';
+import { build } from './docker/build.js';
+import { create, diff, kill, logs, ps, rm, run, start, stop } from './docker/containers.js';
+import { watchEngineEvents } from './docker/engine-events.js';
+import { exec } from './docker/exec.js';
+import { history, imageInspect, images, inspect, rmi, tag } from './docker/images.js';
+import { reap } from './docker/reaper.js';
+import { pull, push } from './docker/registry.js';
+import { listBaseImages, seedImages } from './docker/seed.js';
+import type { RealCommand } from './docker/types.js';
+import { volumeCreate, volumeInspect, volumeLs, volumeRm } from './docker/volumes.js';
+import { realWorld } from './docker/world.js';
+import { checkCommand } from './policy/command.js';
+import { findRegistryBinary, startRegistry } from './registry-process.js';
+import type { SessionDeps } from './session.js';
+
+/** Every command real mode runs, by the policy's canonical name. */
+export const REAL_HANDLERS = new Map<string, RealCommand>([
+  ['build', build],
+  ['run', run],
+  ['create', create],
+  ['start', start],
+  ['stop', stop],
+  ['kill', kill],
+  ['rm', rm],
+  ['ps', ps],
+  ['logs', logs],
+  ['exec', exec],
+  ['diff', diff],
+  ['images', images],
+  ['history', history],
+  ['inspect', inspect],
+  ['image inspect', imageInspect],
+  ['container inspect', inspect],
+  ['tag', tag],
+  ['rmi', rmi],
+  ['pull', pull],
+  ['push', push],
+  ['volume create', volumeCreate],
+  ['volume ls', volumeLs],
+  ['volume inspect', volumeInspect],
+  ['volume rm', volumeRm],
+]);
+
+export interface RealMode {
+  engine: EngineInfo;
+  deps: SessionDeps;
+  baseImages: () => Promise<string[]>;
+}
+
+export type EngineConnection = { ok: true; real: RealMode; registry: string | null; shutdown(): Promise<void> } | { ok: false; reason: string };
+
+/** Connects to the engine and prepares real mode; `{ ok: false, reason }` when there is no engine. */
+export async function connectEngine(opts: { registry?: string; seed?: boolean; log?: (line: string) => void; docker?: Docker } = {}): Promise<EngineConnection> {
+  const log = opts.log ?? (() => undefined);
+  const docker = opts.docker ?? new Docker();
+  let version: Docker.DockerVersion;
+  try {
+    await docker.ping();
+    version = await docker.version();
+  } catch (e) {
+    const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    return { ok: false, reason: `no Docker engine answers at ${where}: ${(e as Error).message}` };
+  }
+  const instanceId = randomBytes(6).toString('hex');
+  const left = await reap(docker, { allInstancesBut: instanceId });
+  if (left.containers + left.images + left.volumes > 0) log(`Removed what an earlier launch left: ${left.containers} containers, ${left.images} images, ${left.volumes} volumes`);
+  if (opts.seed) {
+    try {
+      const made = await seedImages(docker);
+      if (made.length) log(`Made the base images ${made.join(', ')}`);
+    } catch (e) {
+      log(`The base images could not be made: ${(e as Error).message}`);
+    }
+  }
+  let registry: string | null = null;
+  let stopRegistry = async () => undefined as void;
+  if (opts.registry && opts.registry !== 'off') {
+    registry = opts.registry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  } else if (opts.registry !== 'off' && findRegistryBinary()) {
+    try {
+      const r = await startRegistry({ addr: '127.0.0.1:5000' });
+      registry = r.url.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+      stopRegistry = () => r.stop();
+    } catch (e) {
+      log(`The registry could not start: ${(e as Error).message}`);
+    }
+  }
+  const apiMinor = Number(version.ApiVersion.split('.')[1] ?? 0);
+  const engine: EngineInfo = { version: version.Version, host: os.hostname(), builders: apiMinor >= 39 ? ['classic', 'buildkit'] : ['classic'] };
+  const deps: SessionDeps = {
+    docker,
+    instanceId,
+    registry,
+    commands: REAL_HANDLERS,
+    check: checkCommand,
+    world: realWorld,
+    watchEvents: (d, session, emit, signal) => void watchEngineEvents(d, session, emit, signal).catch(() => undefined),
+    reap: (session) => reap(docker, { session }),
+  };
+  return {
+    ok: true,
+    registry,
+    real: { engine, deps, baseImages: () => listBaseImages(docker) },
+    async shutdown() {
+      await reap(docker, { instance: instanceId }).catch(() => undefined);
+      await stopRegistry();
+    },
+  };
+}

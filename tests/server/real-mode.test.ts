@@ -1,0 +1,121 @@
+/**
+ * Real mode end to end: the companion server on the real engine and registry, driven through
+ * the browser's own RemoteConnection over a WebSocket, as a learner's console drives it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RemoteConnection, type SocketLike } from '../../src/backends/remote-connection.js';
+import type { EngineEvent } from '../../src/shared/events.js';
+import type { ContextEntry } from '../../src/shared/protocol.js';
+import type { WorldView } from '../../src/shared/world.js';
+import { startServer, type RunningServer } from '../../server/app.js';
+import { LABEL_SESSION } from '../../server/docker/types.js';
+import { newToken } from '../../server/guard.js';
+import { connectEngine, type EngineConnection } from '../../server/real.js';
+import { describeEngine, docker } from './engine.js';
+
+const token = newToken();
+let server: RunningServer;
+let engine: EngineConnection;
+
+async function connect(): Promise<RemoteConnection> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+  return RemoteConnection.open(ws as unknown as SocketLike, token, { cols: 100, rows: 30 });
+}
+
+/** Runs one docker command; resolves with its code and output lines. */
+async function docker_(conn: RemoteConnection, argv: string[], opts: { env?: Record<string, string>; context?: ContextEntry[] } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await conn.docker(argv, opts, { out: (s, t) => (s === 'stdout' ? out : err).push(t), tty: () => undefined }).done;
+  return { code, out, err };
+}
+
+const file = (path: string, text: string): ContextEntry => ({ path, type: 'file', mode: 0o644, mtime: 1_700_000_000, data: Buffer.from(text).toString('base64') });
+
+describeEngine('real mode through the companion server', () => {
+  let conn: RemoteConnection;
+  const events: EngineEvent[] = [];
+  let world: WorldView | undefined;
+
+  beforeAll(async () => {
+    engine = await connectEngine({ seed: true });
+    if (!engine.ok) throw new Error(engine.reason);
+    server = await startServer({ port: 0, listen: '127.0.0.1', distDir: null, token, real: engine.real });
+    conn = await connect();
+    conn.onEvent((e) => events.push(e));
+    conn.onWorld((w) => (world = w));
+  });
+
+  afterAll(async () => {
+    conn?.close();
+    await server?.close();
+    if (engine?.ok) await engine.shutdown();
+  });
+
+  it('says what the engine is and which base images exist', () => {
+    expect(conn.welcome.engine.version).toMatch(/^\d+\.\d+/);
+    expect(conn.welcome.baseImages).toContain('busybox:latest');
+  });
+
+  it('builds, then rebuilds from the cache, and reports each step as the engine did', async () => {
+    // a nonce in the copied file: no cache entry from an earlier run can match
+    const nonce = `${process.pid}-${Date.now()}`;
+    const ctx = [file('Dockerfile', 'FROM busybox:latest\nCOPY a.txt /a.txt\nRUN echo built > /b.txt\nCMD ["head", "-n1", "/a.txt"]\n'), file('a.txt', `hello real mode\n${nonce}\n`)];
+    for (const builder of ['0', '1']) {
+      events.length = 0;
+      const first = await docker_(conn, ['build', '-t', `rm-app-${builder}`, '.'], { env: { DOCKER_BUILDKIT: builder }, context: ctx });
+      expect(first.code, first.err.join('\n')).toBe(0);
+      const again = events.length;
+      const second = await docker_(conn, ['build', '-t', `rm-app-${builder}`, '.'], { env: { DOCKER_BUILDKIT: builder }, context: ctx });
+      expect(second.code).toBe(0);
+      const steps = (from: number, to: number) => events.slice(from, to).filter((e) => e.type === 'build.step').map((e) => (e.type === 'build.step' ? e.cached : null));
+      // FROM reports no cache state; the first build's COPY and RUN ran, the second took both from the cache
+      expect(steps(0, again).slice(-2)).toEqual([false, false]);
+      expect(steps(again, events.length).slice(-2)).toEqual([true, true]);
+    }
+  });
+
+  it('runs a container from the build and sends the new world', async () => {
+    const r = await docker_(conn, ['run', '--rm', 'rm-app-1']);
+    expect(r).toMatchObject({ code: 0, out: ['hello real mode'] });
+    await expect.poll(() => world?.images.some((i) => i.tags.includes('rm-app-1:latest'))).toBe(true);
+  });
+
+  it('refuses a privileged container before it reaches the daemon', async () => {
+    const before = (await docker.listContainers({ all: true })).length;
+    const r = await docker_(conn, ['run', '--privileged', 'busybox:latest', 'true']);
+    expect(r.code).toBe(125);
+    expect(r.err.join('\n')).toMatch(/--privileged/);
+    expect((await docker.listContainers({ all: true })).length).toBe(before);
+  });
+
+  it('pushes to the registry and pulls back', async () => {
+    if (!engine.ok || !engine.registry) return expect.fail('no registry: install docker-registry');
+    const ref = `${engine.registry}/rm-app:v1`;
+    expect((await docker_(conn, ['tag', 'rm-app-1', ref])).code).toBe(0);
+    events.length = 0;
+    const push = await docker_(conn, ['push', ref]);
+    expect(push.code, push.err.join('\n')).toBe(0);
+    expect(events.some((e) => e.type === 'push.done')).toBe(true);
+    const statuses = events.flatMap((e) => (e.type === 'push.layer' ? [e.status] : []));
+    expect(statuses.length).toBe(3);
+    expect(new Set(statuses)).toEqual(new Set(['Pushed']));
+    // a second push uploads nothing
+    events.length = 0;
+    expect((await docker_(conn, ['push', ref])).code).toBe(0);
+    expect(new Set(events.flatMap((e) => (e.type === 'push.layer' ? [e.status] : [])))).toEqual(new Set(['Layer already exists']));
+    // pull it back after removing the tag: the layers are still here, so nothing downloads
+    expect((await docker_(conn, ['rmi', ref])).code).toBe(0);
+    events.length = 0;
+    const pull = await docker_(conn, ['pull', ref]);
+    expect(pull.code, pull.err.join('\n')).toBe(0);
+    expect(events.some((e) => e.type === 'pull.done')).toBe(true);
+  });
+
+  it('removes everything the session made when it ends', async () => {
+    const id = conn.welcome.session;
+    conn.close();
+    await expect.poll(async () => (await docker.listImages({ filters: JSON.stringify({ label: [`${LABEL_SESSION}=${id}`] }) })).length, { timeout: 20_000 }).toBe(0);
+  });
+});
