@@ -56,7 +56,11 @@ export function daemonMessage(e: unknown): string | null {
     }
   }
   const m = (body as { message?: string } | null | undefined)?.message;
-  return (m ?? err.reason ?? err.message ?? 'unknown error').trim();
+  if (m) return m.trim();
+  // streamed requests (pull, attach, events) keep no JSON: the body is in the message after the reason
+  const inMessage = /^\(HTTP code \d+\) .*? - ([\s\S]*)$/.exec(err.message ?? '');
+  if (inMessage?.[1]?.trim()) return inMessage[1].trim();
+  return (err.reason ?? err.message ?? 'unknown error').trim();
 }
 
 /** The HTTP status of an Engine API error, if it is one. */

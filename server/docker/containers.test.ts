@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/shared/events.js';
 import { describeEngine, docker } from '../../tests/server/engine.js';
 import { cleanupSession, eventually, recordingConsole, statesOf, testScope } from './container-testing.js';
-import { create, diff, kill, logs, ps, rm, run, start, stop } from './containers.js';
+import { daemonMessage, Demuxer, LineSplitter } from './container-common.js';
+import { comparePaths } from './container-control.js';
+import { apiTimestamp } from './container-logs.js';
+import { create, diff, kill, logs, ps, rm, run, start, startErrorCode, stop } from './containers.js';
 import { watchEngineEvents } from './engine-events.js';
 import { lockedHostConfig } from './template.js';
 import { LABEL_SESSION, type RealCommand } from './types.js';
@@ -132,6 +135,25 @@ describeEngine('container commands on the real engine', () => {
     expect(host.code).toBe(125);
   });
 
+  it('pulls a missing image first and reports a failed pull as docker run does', async () => {
+    const r = await sh(run, ['--rm', '127.0.0.1:1/layerlab/missing:1']);
+    expect(r.code).toBe(125);
+    expect(r.err[0]).toBe("Unable to find image '127.0.0.1:1/layerlab/missing:1' locally");
+    expect(r.err[1]).toMatch(/^docker: Error response from daemon: Get "https?:\/\/127\.0\.0\.1:1\/v2\/": .*\.$/);
+    expect(r.err[2]).toBe("See 'docker run --help'.");
+  });
+
+  it('answers a name already in use with the daemon conflict, exit 125', async () => {
+    const name = `${scope.sessionId}-dup`;
+    await sh(create, ['--name', name, IMAGE, 'true']);
+    const r = await sh(run, ['--name', name, IMAGE, 'true']);
+    expect(r.code).toBe(125);
+    expect(r.err[0]).toMatch(new RegExp(`^docker: Error response from daemon: Conflict\\. The container name "/${name}" is already in use`));
+    const c = await sh(create, ['--name', name, IMAGE, 'true']);
+    expect(c.code).toBe(1);
+    expect(c.err[0]).toMatch(/^Error response from daemon: Conflict\./);
+  });
+
   it('runs -it through the console terminal', async () => {
     const con = recordingConsole(true);
     const running = run(scope, ['-it', '--rm', IMAGE, 'sh'], con.io);
@@ -153,5 +175,51 @@ describeEngine('container commands on the real engine', () => {
       expect(host.Privileged).toBe(false);
       expect(host.NetworkMode).toBe('none');
     }
+  });
+});
+
+describe('container command helpers', () => {
+  it('reads the daemon message from JSON bodies and from streamed errors', () => {
+    expect(daemonMessage({ statusCode: 404, json: { message: 'No such container: x' } })).toBe('No such container: x');
+    expect(daemonMessage({ statusCode: 500, json: null, reason: 'server error', message: '(HTTP code 500) server error - Get "https://r/v2/": no such host ' })).toBe('Get "https://r/v2/": no such host');
+    expect(daemonMessage(new Error('plain'))).toBeNull();
+  });
+
+  it('splits the multiplexed stream across chunk boundaries', () => {
+    const got: string[] = [];
+    const d = new Demuxer((kind, data) => got.push(`${kind}:${data.toString()}`));
+    const frame = (kind: number, text: string) => Buffer.concat([Buffer.from([kind, 0, 0, 0, 0, 0, 0, text.length]), Buffer.from(text)]);
+    const all = Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]);
+    d.write(all.subarray(0, 5));
+    d.write(all.subarray(5, 14));
+    d.write(all.subarray(14));
+    expect(got).toEqual(['stdout:out\n', 'stderr:err\n']);
+  });
+
+  it('ends lines at \\n and \\r\\n, keeping a last line without one, across split UTF-8', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('a\r\nb\nmé');
+    s.write(bytes.subarray(0, bytes.length - 1));
+    s.write(bytes.subarray(bytes.length - 1));
+    s.end();
+    expect(lines).toEqual(['a', 'b', 'mé']);
+  });
+
+  it("gives docker run's exit codes for start failures", () => {
+    expect(startErrorCode('exec: "nope": executable file not found in $PATH: unknown')).toBe(127);
+    expect(startErrorCode('exec: "/etc/passwd": permission denied: unknown')).toBe(126);
+    expect(startErrorCode('cgroup: something else')).toBe(125);
+  });
+
+  it('orders diff paths with each directory before its contents', () => {
+    expect(['/zz', '/etc/passwd', '/a', '/etc', '/etc-x', '/a/b'].sort(comparePaths)).toEqual(['/a', '/a/b', '/etc', '/etc/passwd', '/etc-x', '/zz']);
+  });
+
+  it('turns --since values into API timestamps', () => {
+    expect(apiTimestamp('since', '1700000000')).toBe('1700000000');
+    expect(apiTimestamp('since', '10m', 1000)).toBe('400.000000000');
+    expect(apiTimestamp('since', '2024-01-01T00:00:00.5Z')).toBe('1704067200.500000000');
+    expect(() => apiTimestamp('since', 'soon')).toThrow('invalid value for "since": failed to parse value as time or duration: "soon"');
   });
 });

@@ -61,7 +61,8 @@ async function follow(docker: Docker, filters: Record<string, string[]>, sinceSe
             } catch {
               continue;
             }
-            const nano = BigInt(ev.timeNano ?? 0);
+            // timeNano has 19 digits, more than a double holds: read it from the text
+            const nano = BigInt(/"timeNano":(\d+)/.exec(line)?.[1] ?? '0');
             if (nano <= lastNano) continue;
             lastNano = nano;
             since = `${nano / 1_000_000_000n}.${String(nano % 1_000_000_000n).padStart(9, '0')}`;
