@@ -19,7 +19,11 @@ export interface SeedImage {
 }
 
 /** The images `seedImages` makes. */
-export const SEED_IMAGES: SeedImage[] = [{ ref: 'busybox:latest', description: 'BusyBox 1.35 (static) with a root and a nobody user: sh and the usual file tools' }];
+export const SEED_IMAGES: SeedImage[] = [
+  { ref: 'busybox:latest', description: 'BusyBox 1.35 (static) with a root and a nobody user: sh and the usual file tools' },
+  // the simulator's starter workspace and the oracle scenarios build FROM this name
+  { ref: 'oracle-base:local', description: 'the same BusyBox rootfs under the name the oracle scenarios and the starter workspace use' },
+];
 
 /** Where the static busybox binary is (Debian's busybox-static). */
 export const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
