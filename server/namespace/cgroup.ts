@@ -32,12 +32,17 @@ export function detectCgroups(): { ok: true; layout: CgroupLayout } | { ok: fals
   } catch (e) {
     return { ok: false, reason: `cannot read /proc/self/mountinfo or /proc/self/cgroup: ${(e as Error).message}` };
   }
+  return layoutFrom(mountinfo, self, (f) => readOr(f, null));
+}
+
+/** The layout from /proc/self/mountinfo and /proc/self/cgroup texts; `read` gives a file's text or null. */
+export function layoutFrom(mountinfo: string, self: string, read: (file: string) => string | null): { ok: true; layout: CgroupLayout } | { ok: false; reason: string } {
   const mounts = mountinfo.split('\n').filter(Boolean).map(parseMountinfoLine);
   const own = parseProcCgroup(self);
 
   // a v2 mount only counts when its controllers are really there: hybrid hosts mount an empty one at /sys/fs/cgroup/unified
   for (const m of mounts.filter((m) => m.fstype === 'cgroup2')) {
-    const controllers = readOr(path.join(m.mountPoint, 'cgroup.controllers'), '').split(/\s+/);
+    const controllers = (read(path.join(m.mountPoint, 'cgroup.controllers')) ?? '').split(/\s+/);
     if (CONTROLLERS.every((c) => controllers.includes(c))) {
       // v2 forbids controllers in a cgroup that holds processes (the server's own), so the demos hang off the root
       return { ok: true, layout: { version: 2, mount: m.mountPoint, parent: path.join(m.mountPoint, PARENT_NAME) } };
@@ -50,7 +55,7 @@ export function detectCgroups(): { ok: true; layout: CgroupLayout } | { ok: fals
     // below the server's own cgroup, so whatever limits the server has also bound the demos
     const ownPath = own.get(c) ?? '/';
     const rel = m.root !== '/' && ownPath.startsWith(m.root) ? ownPath.slice(m.root.length) : ownPath;
-    const base = fs.existsSync(path.join(m.mountPoint, rel)) ? path.join(m.mountPoint, rel) : m.mountPoint;
+    const base = read(path.join(m.mountPoint, rel, 'cgroup.procs')) !== null ? path.join(m.mountPoint, rel) : m.mountPoint;
     parents[c] = path.join(base, PARENT_NAME);
   }
   const missing = CONTROLLERS.filter((c) => !parents[c]);
@@ -272,7 +277,7 @@ function keyed(text: string, key: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function readOr(file: string, fallback: string): string {
+function readOr<T extends string | null>(file: string, fallback: T): string | T {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
