@@ -34,17 +34,17 @@ export class EngineError extends Error {
 
 const STATUS = { 200: true, 201: true, 204: true, 304: 'not modified', 400: 'bad parameter', 404: 'not found', 409: 'conflict', 500: 'server error' };
 
-/** One Engine API request; `raw` answers the body text (inspect prints the daemon's bytes). */
-export function engineRequest<T = unknown>(docker: Docker, method: string, path: string, query: Record<string, unknown> = {}, raw = false): Promise<T> {
+/** One Engine API request; `raw` answers the body text (inspect prints the daemon's bytes), `'stream'` the response stream. */
+export function engineRequest<T = unknown>(docker: Docker, method: string, path: string, query: Record<string, unknown> = {}, raw: boolean | 'stream' = false): Promise<T> {
   return new Promise((resolve, reject) => {
-    docker.modem.dial({ path: `${path}?`, method, options: query, statusCodes: STATUS, isStream: raw } as never, (err: unknown, res: unknown) => {
+    docker.modem.dial({ path: `${path}?`, method, options: query, statusCodes: STATUS, isStream: !!raw } as never, (err: unknown, res: unknown) => {
       if (err) {
         const e = err as { statusCode?: number; json?: { message?: string } | string; message: string };
         const msg = typeof e.json === 'object' && e.json?.message ? e.json.message : e.message;
         reject(new EngineError(e.statusCode ?? 500, msg));
         return;
       }
-      if (!raw) return resolve(res as T);
+      if (!raw || raw === 'stream') return resolve(res as T);
       const chunks: Buffer[] = [];
       const stream = res as NodeJS.ReadableStream;
       stream.on('data', (c: Buffer) => chunks.push(c));

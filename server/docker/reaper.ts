@@ -1,0 +1,78 @@
+/**
+ * Removes what the server made: on start (leftovers of earlier launches), when a session
+ * ends, and on shutdown. Everything the server creates carries the session and instance
+ * labels; the seeded bases do too in their children's configs, so a base is told apart by
+ * `isBaseImage` and never removed.
+ */
+import type Docker from 'dockerode';
+import { EngineError, engineRequest, isBaseImage, type ImageSummary } from './images.js';
+import { LABEL_INSTANCE, LABEL_SESSION } from './types.js';
+
+/** Which labelled objects to remove: one session, one launch, every launch but one, or (empty) all. */
+export interface ReapMatch {
+  session?: string;
+  instance?: string;
+  allInstancesBut?: string;
+}
+
+/** How many of each were removed. */
+export interface ReapCount {
+  containers: number;
+  images: number;
+  volumes: number;
+}
+
+function matches(labels: Record<string, string> | null | undefined, m: ReapMatch): boolean {
+  const session = labels?.[LABEL_SESSION];
+  const instance = labels?.[LABEL_INSTANCE];
+  if (!session && !instance) return false;
+  if (m.session !== undefined && session !== m.session) return false;
+  if (m.instance !== undefined && instance !== m.instance) return false;
+  if (m.allInstancesBut !== undefined && instance === m.allInstancesBut) return false;
+  return true;
+}
+
+/** The daemon refusing or missing one object is not the reaper's failure: it moves on (a lost engine still throws). */
+async function quietly(p: Promise<unknown>): Promise<boolean> {
+  try {
+    await p;
+    return true;
+  } catch (e) {
+    // 404 gone, 409 in use, 500 "unrecognized image ID" when pruning a child already took it
+    if (e instanceof EngineError) return false;
+    throw e;
+  }
+}
+
+/** Force-removes the matching containers (with anonymous volumes), then volumes, then images (children first, never a base). */
+export async function reap(docker: Docker, match: ReapMatch): Promise<ReapCount> {
+  const count: ReapCount = { containers: 0, images: 0, volumes: 0 };
+
+  const containers = await engineRequest<{ Id: string; Labels: Record<string, string> | null; Mounts?: { Type: string; Name?: string }[] }[]>(docker, 'GET', '/containers/json', { all: true, filters: JSON.stringify({ label: [LABEL_SESSION] }) });
+  const mine = (containers ?? []).filter((c) => matches(c.Labels, match));
+  // `-v name:/path` makes a named volume without labels: it goes with the containers that made it
+  const mounted = new Set(mine.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name!)));
+  const removed = await Promise.all(mine.map((c) => quietly(engineRequest(docker, 'DELETE', `/containers/${c.Id}`, { force: true, v: true }))));
+  count.containers = removed.filter(Boolean).length;
+
+  const vols = await engineRequest<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>(docker, 'GET', '/volumes');
+  const doomed = (vols.Volumes ?? []).filter((v) => matches(v.Labels, match) || (mounted.has(v.Name) && !v.Labels?.[LABEL_SESSION]));
+  // a volume another session's container still uses answers 409 and stays
+  const gone = await Promise.all(doomed.map((v) => quietly(engineRequest(docker, 'DELETE', `/volumes/${encodeURIComponent(v.Name)}`))));
+  count.volumes = gone.filter(Boolean).length;
+
+  const images = (await engineRequest<ImageSummary[]>(docker, 'GET', '/images/json', { all: true })) ?? [];
+  const byId = new Map(images.map((i) => [i.Id, i]));
+  const depth = (i: ImageSummary): number => {
+    let d = 0;
+    for (let cur = byId.get(i.ParentId); cur && d < 1000; cur = byId.get(cur.ParentId)) d++;
+    return d;
+  };
+  const targets = images
+    .filter((i) => matches(i.Labels, match) && !isBaseImage(i.Labels, i.ParentId))
+    .map((i) => ({ i, d: depth(i) }))
+    .sort((x, y) => y.d - x.d);
+  // one at a time: removing a child prunes its untagged parents, which a parallel delete would race
+  for (const { i } of targets) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`, { force: true }))) count.images++;
+  return count;
+}
