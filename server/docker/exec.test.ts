@@ -58,7 +58,7 @@ describeEngine('docker exec on the real engine', () => {
     const info = await docker.getContainer(name).inspect();
     const execs = (info as unknown as { ExecIDs: string[] | null }).ExecIDs ?? [];
     expect(execs.length).toBeGreaterThan(0);
-    for (const id of execs) expect((await docker.getExec(id).inspect()).Privileged ?? false).toBe(false);
+    for (const id of execs) expect((await docker.getExec(id).inspect()).ProcessConfig.privileged).toBe(false);
     expect((await sh(stop, ['-t', '0', name])).code).toBe(0);
   });
 });
