@@ -109,3 +109,44 @@ describeEngine('realWorld', () => {
     expect(warm).toBeLessThan(1500);
   });
 });
+
+describe('registryView', () => {
+  const cfgDigest = 'sha256:' + 'c'.repeat(64);
+  const layer = { digest: 'sha256:' + 'a'.repeat(64), size: 1234 };
+  const manDigest = 'sha256:' + 'd'.repeat(64);
+  let server: import('node:http').Server;
+  let host = '';
+
+  beforeAll(async () => {
+    const http = await import('node:http');
+    server = http.createServer((req, res) => {
+      const url = req.url ?? '';
+      const json = (body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...headers });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
+      };
+      if (url === '/v2/_catalog') return json({ repositories: ['s16/app', 'someone/else'] });
+      if (url === '/v2/s16/app/tags/list') return json({ name: 's16/app', tags: ['v2', 'v1'] });
+      if (/^\/v2\/s16\/app\/manifests\/(v1|v2|sha256:d+)$/.test(url)) return json({ schemaVersion: 2, config: { digest: cfgDigest, size: 10 }, layers: [layer] }, { 'docker-content-digest': manDigest });
+      if (url === `/v2/s16/app/blobs/${cfgDigest}`) return json({ rootfs: { type: 'layers', diff_ids: ['sha256:' + 'e'.repeat(64)] } });
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    host = `127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("draws the repositories the session's images name, with tags, manifests and blobs", async () => {
+    const { registryView } = await import('./world-registry.js');
+    const port = host.split(':')[1];
+    const img = { Id: 'sha256:x', ParentId: '', RepoTags: [`localhost:${port}/s16/app:v1`], RepoDigests: [], Created: 0, Size: 0, Labels: null };
+    const view = await registryView(host, [img]);
+    expect(view).toEqual({
+      host: `localhost:${port}`,
+      repositories: [{ name: 's16/app', tags: { v1: manDigest, v2: manDigest }, manifests: [manDigest], blobs: [layer.digest] }],
+      manifests: [{ digest: manDigest, configDigest: cfgDigest, layers: [{ digest: layer.digest, diffId: 'sha256:' + 'e'.repeat(64), size: 1234 }] }],
+      blobs: [{ digest: layer.digest, size: 1234 }],
+    });
+    expect(await registryView('127.0.0.1:1', [img])).toBeNull();
+  });
+});
