@@ -1,9 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEngine, docker } from '../../tests/server/engine.js';
 import { history, imageInspect, images, inspect, rmi, tag } from './images.js';
 import { reap } from './reaper.js';
 import { buildTiny, collectIO, testScope } from './images.fixtures.js';
+
+/** The oracle's recorded stdout of a step (real docker 20.10), by scenario, variant and command. */
+function oracleStdout(scenario: string, variant: string, cmd: string): string[] {
+  const doc = JSON.parse(fs.readFileSync(new URL(`../../tests/oracle/scenarios/${scenario}/expected.json`, import.meta.url), 'utf8')) as { variants: Record<string, { steps: { cmd: string; stdout: string[] }[] }> };
+  return doc.variants[variant]!.steps.find((s) => s.cmd === cmd)!.stdout;
+}
+
+/** A line with IDs, ages and names masked and column gaps collapsed, as the oracle's placeholders hide them. */
+function shape(line: string, names: RegExp): string {
+  return line
+    .replace(/<img:\d+>|sha256:[0-9a-f]{64}|\b[0-9a-f]{12}\b/g, 'ID')
+    .replace(/<ago>|(?:Less than a second|About an? \w+|\d+ \w+) ago/g, 'AGO')
+    .replace(names, 'NAME')
+    .replace(/ {2,}/g, ' | ')
+    .trimEnd();
+}
 
 describeEngine('real image commands', () => {
   const a = testScope('img');
@@ -30,6 +47,22 @@ describeEngine('real image commands', () => {
     const q = collectIO();
     await images(a, ['-q', `${repo}/app`], q);
     expect(q.out).toEqual([appId.slice(7, 19)]);
+  });
+
+  it('prints images, history and rmi in the shapes the oracle recorded from docker 20.10', async () => {
+    const names = new RegExp(`${repo}/app|s01/app|s11/app`, 'g');
+    const io = collectIO();
+    await images(a, [`${repo}/app`], io);
+    const want = oracleStdout('01-basic-build-rebuild', 'classic', 'docker images s01/app').map((l) => shape(l, names));
+    expect(io.out.map((l) => shape(l, names))).toEqual(want);
+    const h = collectIO();
+    await history(a, [`${repo}/app:v1`], h);
+    const oracle = oracleStdout('01-basic-build-rebuild', 'classic', 'docker history s01/app:v1').map((l) => shape(l, names));
+    expect(shape(h.out[0]!, names)).toBe(oracle[0]);
+    expect(shape(h.out[h.out.length - 1]!, names)).toBe(oracle[oracle.length - 1]);
+    const q = collectIO();
+    await history(a, ['-q', `${repo}/app:v1`], q);
+    expect(q.out.every((l) => shape(l, names) === 'ID')).toBe(true);
   });
 
   it('filters by a reference and shows --format and --no-trunc as docker does', async () => {
