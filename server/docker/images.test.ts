@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEngine, docker } from '../../tests/server/engine.js';
-import { history, imageInspect, images, inspect, rmi, tag } from './images.js';
+import { containerInspect, history, imageInspect, images, inspect, rmi, tag } from './images.js';
 import { reap } from './reaper.js';
 import { buildTiny, collectIO, testScope } from './images.fixtures.js';
 
@@ -98,6 +98,7 @@ describeEngine('real image commands', () => {
       [rmi, [`${repo}/other:v1`], `Error: No such image: ${repo}/other:v1`],
       [imageInspect, [`${repo}/other:v1`], `Error: No such image: ${repo}/other:v1`],
       [inspect, [`${repo}/other:v1`], `Error: No such object: ${repo}/other:v1`],
+      [containerInspect, [`${repo}/app:v1`], `Error: No such container: ${repo}/app:v1`],
     ] as const) {
       const io = collectIO();
       expect(await cmd(a, [...args], io)).toBe(1);
@@ -128,6 +129,11 @@ describeEngine('real image commands', () => {
     const f = collectIO();
     await inspect(a, ['-f', '{{json .RepoTags}} {{len .RootFS.Layers}} {{json .Config.Env}}', `${repo}/app:v1`], f);
     expect(f.out).toEqual([`["${repo}/app:v1"] 2 ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","A=1"]`]);
+    const ctr = await docker.createContainer({ Image: `${repo}/app:v1`, Labels: a.labels, HostConfig: { NetworkMode: 'none' } });
+    const c = collectIO();
+    expect(await inspect(a, ['-f', '{{.State.Status}} {{.Config.Image}} {{json .State.Running}}', ctr.id], c)).toBe(0);
+    expect(c.out).toEqual([`created ${repo}/app:v1 false`]);
+    await ctr.remove({ force: true });
     const missing = collectIO();
     expect(await inspect(a, ['ll-never-existed'], missing)).toBe(1);
     expect(missing.out).toEqual(['[]']);

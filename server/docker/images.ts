@@ -1,175 +1,23 @@
 /**
- * `docker images|history|tag|rmi|inspect` on the real engine, scoped to a session: a session
- * sees its own images (labelled with its session), the seeded bases, and the untagged
- * ancestors of those (classic builds leave unlabelled intermediates). Everything else
- * answers as a missing image would. Output goes through the simulator's CLI formatting so
- * both modes print the same text.
+ * `docker images|history|tag|rmi` on the real engine, scoped to a session (image-scope.ts
+ * says which images it sees). Output goes through the simulator's CLI formatting so both
+ * modes print the same text. `inspect` lives in inspect.ts and is exported here too.
  */
-import type Docker from 'dockerode';
 import { images as imagesCmd, history as historyCmd, tag as tagCmd, rmi as rmiCmd } from '../../src/cli/commands/images.js';
-import { inspect as inspectCmd, imageInspectCmd } from '../../src/cli/commands/inspect.js';
-import { Flags, HelpRequest, parseFlags, usageText, type CommandSpec } from '../../src/cli/flags.js';
-import { ellipsis } from '../../src/cli/format/text.js';
-import { goStruct } from '../../src/cli/format/go-value.js';
-import { indentJson } from '../../src/cli/format/go-json.js';
-import { renderInspectTemplate, TemplateError } from '../../src/cli/format/template.js';
-import { rfc3339 } from '../../src/cli/format/time.js';
 import { formatRowLines } from '../../src/cli/format/docker-format.js';
+import { goStruct } from '../../src/cli/format/go-value.js';
+import { ellipsis } from '../../src/cli/format/text.js';
+import { rfc3339 } from '../../src/cli/format/time.js';
 import { DockerError } from '../../src/engine/errors.js';
 import { shortId } from '../../src/engine/hash.js';
 import { normalizeTagged, parseReference } from '../../src/engine/image/reference.js';
 import { ago, humanSizeWithPrecision } from '../../src/shared/format/units.js';
+import { EngineError, engineRequest, pathName, runCli } from './engine-api.js';
+import { findImage, isBaseImage, safeNormalize, visibleImages, type HistoryRow, type ImageSummary } from './image-scope.js';
 import { SEED_IMAGES } from './seed.js';
-import { LABEL_BASE, LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './types.js';
+import type { RealCommand } from './types.js';
 
-/** An Engine API error: the daemon's status code and message. */
-export class EngineError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const STATUS = { 200: true, 201: true, 204: true, 304: 'not modified', 400: 'bad parameter', 404: 'not found', 409: 'conflict', 500: 'server error' };
-
-/** One Engine API request; `raw` answers the body text (inspect prints the daemon's bytes), `'stream'` the response stream. */
-export function engineRequest<T = unknown>(docker: Docker, method: string, path: string, query: Record<string, unknown> = {}, raw: boolean | 'stream' = false): Promise<T> {
-  return new Promise((resolve, reject) => {
-    docker.modem.dial({ path: `${path}?`, method, options: query, statusCodes: STATUS, isStream: !!raw } as never, (err: unknown, res: unknown) => {
-      if (err) {
-        const e = err as { statusCode?: number; json?: { message?: string } | string; message: string };
-        const msg = typeof e.json === 'object' && e.json?.message ? e.json.message : e.message;
-        reject(new EngineError(e.statusCode ?? 500, msg));
-        return;
-      }
-      if (!raw || raw === 'stream') return resolve(res as T);
-      const chunks: Buffer[] = [];
-      const stream = res as NodeJS.ReadableStream;
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').trim() as T));
-      stream.on('error', reject);
-    });
-  });
-}
-
-/** A user-typed name as a URL path segment (names keep their `/`, `:` and `@`). */
-export function pathName(name: string): string {
-  return encodeURIComponent(name).replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%40/g, '@');
-}
-
-/**
- * Runs a handler body with the docker CLI's flag parsing and error printing: usage errors,
- * `--help`, and DockerErrors become what the CLI prints and its exit code.
- */
-export async function runCli(spec: CommandSpec, argv: string[], io: CommandIO, body: (f: Flags) => Promise<number>): Promise<number> {
-  try {
-    return await body(new Flags(parseFlags(spec, argv)));
-  } catch (e) {
-    if (e instanceof HelpRequest) {
-      for (const l of usageText(e.spec)) io.stdout(l);
-      return 0;
-    }
-    if (e instanceof DockerError) {
-      for (const l of e.message.split('\n')) io.stderr(l);
-      return e.exitCode;
-    }
-    if (e instanceof TemplateError) {
-      io.stderr(e.message);
-      return 1;
-    }
-    if (e instanceof EngineError) {
-      io.stderr(`Error response from daemon: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
-}
-
-/** The image summary the Engine API lists (GET /images/json). */
-export interface ImageSummary {
-  Id: string;
-  ParentId: string;
-  RepoTags: string[] | null;
-  RepoDigests: string[] | null;
-  Created: number;
-  Size: number;
-  Labels: Record<string, string> | null;
-}
-
-/**
- * True for a seeded base. Images built FROM a base inherit its label, so a base is also
- * one without a session label and without a parent (the seeder imports, builds commit on a parent).
- */
-export function isBaseImage(labels: Record<string, string> | null | undefined, parent: string): boolean {
-  return labels?.[LABEL_BASE] === '1' && !labels[LABEL_SESSION] && !parent;
-}
-
-/** True when an image's own labels put it in the session, or it is a base. */
-export function ownImage(scope: SessionScope, labels: Record<string, string> | null | undefined, parent: string): boolean {
-  return labels?.[LABEL_SESSION] === scope.sessionId || isBaseImage(labels, parent);
-}
-
-/** Every image the session may see (own, bases, and their unlabelled ancestors), by ID. */
-export async function visibleImages(scope: SessionScope): Promise<Map<string, ImageSummary>> {
-  const all = (await engineRequest<ImageSummary[]>(scope.docker, 'GET', '/images/json', { all: true })) ?? [];
-  const byId = new Map(all.map((i) => [i.Id, i]));
-  const seen = new Map<string, ImageSummary>();
-  for (const img of all) {
-    if (!ownImage(scope, img.Labels, img.ParentId)) continue;
-    // walk up to the ancestors: intermediates of a classic build carry no labels
-    for (let cur: ImageSummary | undefined = img; cur && !seen.has(cur.Id); cur = byId.get(cur.ParentId)) {
-      if (cur !== img && cur.Labels?.[LABEL_SESSION] && cur.Labels[LABEL_SESSION] !== scope.sessionId) break;
-      seen.set(cur.Id, cur);
-    }
-  }
-  return seen;
-}
-
-/** The image inspect document of a reference, or null when the session cannot see it. */
-export async function findImage(scope: SessionScope, ref: string): Promise<ImageInspectDoc | null> {
-  let doc: ImageInspectDoc;
-  try {
-    doc = await engineRequest<ImageInspectDoc>(scope.docker, 'GET', `/images/${pathName(ref)}/json`);
-  } catch (e) {
-    if (e instanceof EngineError && (e.statusCode === 404 || e.statusCode === 400)) return null;
-    throw e;
-  }
-  if (ownImage(scope, doc.Config?.Labels, doc.Parent)) return doc;
-  if (doc.Config?.Labels?.[LABEL_SESSION]) return null;
-  return (await visibleImages(scope)).has(doc.Id) ? doc : null;
-}
-
-/** The fields of GET /images/{name}/json this server reads. */
-export interface ImageInspectDoc {
-  Id: string;
-  RepoTags: string[];
-  RepoDigests: string[];
-  Parent: string;
-  Created: string;
-  Size: number;
-  Config: { Labels?: Record<string, string> | null; User?: string; WorkingDir?: string; Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; ExposedPorts?: Record<string, object> | null; Volumes?: Record<string, object> | null } | null;
-  RootFS: { Layers?: string[] };
-}
-
-/** One row of GET /images/{name}/history (newest first). */
-export interface HistoryRow {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags: string[] | null;
-}
-
-function safeNormalize(ref: string): string {
-  try {
-    return normalizeTagged(ref);
-  } catch {
-    return ref;
-  }
-}
+export { containerInspect, imageInspect, inspect } from './inspect.js';
 
 /** `repo:tag` → [repo, tag], splitting at the last colon after the last slash. */
 function splitTag(ref: string): [string, string] {
@@ -334,88 +182,3 @@ export const rmi: RealCommand = (scope, argv, io) =>
     }
     return code;
   });
-
-type Kind = 'container' | 'image' | 'volume';
-
-/** Struct-valued fields of the inspect documents: templates see them as Go structs (declaration order), the rest as maps. */
-const STRUCTS: Record<Kind, Record<string, string>> = {
-  image: { Config: '*container.Config', ContainerConfig: '*container.Config', GraphDriver: 'types.GraphDriverData', RootFS: 'types.RootFS', Metadata: 'types.ImageMetadata' },
-  container: { State: '*types.ContainerState', HostConfig: '*container.HostConfig', GraphDriver: 'types.GraphDriverData', Config: '*container.Config', NetworkSettings: '*types.NetworkSettings' },
-  volume: {},
-};
-const TOP: Record<Kind, string> = { image: 'types.ImageInspect', container: 'types.ContainerJSON', volume: '*volume.Volume' };
-
-/** The typed value `-f` templates run over, built from the daemon's JSON. */
-export function typedInspect(kind: Kind, doc: Record<string, unknown>): object {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) out[k] = STRUCTS[kind][k] && v && typeof v === 'object' ? goStruct(STRUCTS[kind][k]!, { ...(v as object) }) : v;
-  return goStruct(TOP[kind], out);
-}
-
-/** Prints inspect results as docker does: the daemon's JSON in a 4-space indented array, or one template line per object. */
-export function printInspect(io: CommandIO, found: { kind: Kind; raw: string }[], format: string | undefined): void {
-  if (!format) {
-    const json = found.length ? indentJson(`[${found.map((x) => x.raw).join(',')}]`, '', '    ') : '[]';
-    for (const l of json.split('\n')) io.stdout(l);
-    return;
-  }
-  for (const x of found) {
-    const raw = JSON.parse(x.raw) as Record<string, unknown>;
-    try {
-      io.stdout(renderInspectTemplate(format, typedInspect(x.kind, raw), raw));
-    } catch (e) {
-      if (e instanceof TemplateError) throw new DockerError(e.message, 1);
-      throw e;
-    }
-  }
-}
-
-/** The raw inspect JSON of a session's object, or null when it is missing or not the session's. */
-async function rawInspect(scope: SessionScope, kind: Kind, ref: string, size: boolean): Promise<string | null> {
-  if (kind === 'image') {
-    const img = await findImage(scope, ref);
-    return img ? engineRequest<string>(scope.docker, 'GET', `/images/${img.Id}/json`, {}, true) : null;
-  }
-  const path = kind === 'container' ? `/containers/${pathName(ref)}/json` : `/volumes/${pathName(ref)}`;
-  let raw: string;
-  try {
-    raw = await engineRequest<string>(scope.docker, 'GET', path, kind === 'container' && size ? { size: true } : {}, true);
-  } catch (e) {
-    if (e instanceof EngineError && (e.statusCode === 404 || e.statusCode === 400)) return null;
-    throw e;
-  }
-  const doc = JSON.parse(raw) as { Config?: { Labels?: Record<string, string> }; Labels?: Record<string, string> };
-  const labels = kind === 'container' ? doc.Config?.Labels : doc.Labels;
-  return labels?.[LABEL_SESSION] === scope.sessionId ? raw : null;
-}
-
-/** Shared by `inspect` and `image inspect`: look each name up among `kinds`, in docker's order. */
-async function inspectMany(scope: SessionScope, f: Flags, io: CommandIO, kinds: Kind[], missing: string): Promise<number> {
-  const results = await Promise.all(
-    f.args.map(async (ref) => {
-      for (const kind of kinds) {
-        const raw = await rawInspect(scope, kind, ref, f.bool('size'));
-        if (raw) return { kind, raw };
-      }
-      return ref;
-    }),
-  );
-  const found = results.filter((r): r is { kind: Kind; raw: string } => typeof r !== 'string');
-  const format = f.string('format');
-  if (found.length || !format) printInspect(io, found, format);
-  const gone = results.filter((r): r is string => typeof r === 'string');
-  for (const m of gone) io.stderr(`Error: No such ${missing}: ${m}`);
-  return gone.length ? 1 : 0;
-}
-
-/** `docker inspect`: containers, then images, then volumes, as the CLI tries them (`--type` narrows). */
-export const inspect: RealCommand = (scope, argv, io) =>
-  runCli(inspectCmd.spec, argv, io, async (f) => {
-    const type = f.string('type');
-    if (type && !['container', 'image', 'volume'].includes(type)) throw new DockerError(`"${type}" is not a valid value for --type`);
-    const kinds: Kind[] = type ? [type as Kind] : ['container', 'image', 'volume'];
-    return inspectMany(scope, f, io, kinds, type ?? 'object');
-  });
-
-/** `docker image inspect`. */
-export const imageInspect: RealCommand = (scope, argv, io) => runCli(imageInspectCmd.spec, argv, io, (f) => inspectMany(scope, f, io, ['image'], 'image'));

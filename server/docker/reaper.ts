@@ -5,7 +5,8 @@
  * `isBaseImage` and never removed.
  */
 import type Docker from 'dockerode';
-import { EngineError, engineRequest, isBaseImage, type ImageSummary } from './images.js';
+import { EngineError, engineRequest } from './engine-api.js';
+import { isBaseImage, type ImageSummary } from './image-scope.js';
 import { LABEL_INSTANCE, LABEL_SESSION } from './types.js';
 
 /** Which labelled objects to remove: one session, one launch, every launch but one, or (empty) all. */

@@ -8,7 +8,8 @@ import { volumeCreate as simCreate, volumeInspect as simInspect, volumeLs as sim
 import { formatRowLines } from '../../src/cli/format/docker-format.js';
 import { goStruct } from '../../src/cli/format/go-value.js';
 import { DockerError } from '../../src/engine/errors.js';
-import { EngineError, engineRequest, pathName, printInspect, runCli } from './images.js';
+import { EngineError, engineRequest, pathName, runCli } from './engine-api.js';
+import { printInspect } from './inspect.js';
 import { LABEL_SESSION, type RealCommand, type SessionScope } from './types.js';
 
 /** A volume as GET /volumes lists it. */

@@ -5,7 +5,7 @@
  * are addressed by digest and never change, so each is fetched once.
  */
 import type { ManifestView, RegistryView, RepositoryView } from '../../src/shared/world.js';
-import type { ImageSummary } from './images.js';
+import type { ImageSummary } from './image-scope.js';
 
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const manifests = new Map<string, ManifestView>();
