@@ -18,6 +18,9 @@ import { SEED_IMAGES } from './seed.js';
 import type { RealCommand } from './types.js';
 
 export { containerInspect, imageInspect, inspect } from './inspect.js';
+// other handlers (build.ts) read the session's images from here
+export { findImage, isBaseImage, ownImage, visibleImages, type HistoryRow, type ImageInspectDoc, type ImageSummary } from './image-scope.js';
+export { EngineError, engineRequest } from './engine-api.js';
 
 /** `repo:tag` → [repo, tag], splitting at the last colon after the last slash. */
 function splitTag(ref: string): [string, string] {

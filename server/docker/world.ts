@@ -29,20 +29,23 @@ export async function realWorld(scope: SessionScope): Promise<WorldView> {
   const [visible, containers, volumes] = await Promise.all([visibleImages(scope), containerViews(scope), volumeViews(scope)]);
   const list = [...visible.values()].sort((a, b) => b.Created - a.Created || (a.Id < b.Id ? -1 : 1));
   const hasChildren = new Set(list.map((i) => i.ParentId).filter(Boolean));
-  const [facts, registry] = await Promise.all([Promise.all(list.map((i) => imageFacts(scope.docker, i.Id))), scope.registry ? registryView(scope.registry, list) : Promise.resolve(null)]);
-  const images: ImageView[] = list.map((img, k) => {
+  // an image removed since the list (another command, the reaper) is left out, not an error
+  const [facts, registry] = await Promise.all([Promise.all(list.map((i) => imageFacts(scope.docker, i.Id).catch(() => null))), scope.registry ? registryView(scope.registry, list) : Promise.resolve(null)]);
+  const images: ImageView[] = list.flatMap((img, k) => {
+    const f = facts[k];
+    if (!f) return [];
     const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
-    return {
+    return [{
       id: img.Id,
       tags,
       digests: (img.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
       created: img.Created,
       size: img.Size,
-      layers: facts[k]!.layers,
+      layers: f.layers,
       ...(img.ParentId ? { parent: img.ParentId } : {}),
       dangling: tags.length === 0 && !hasChildren.has(img.Id),
-      config: facts[k]!.config,
-    };
+      config: f.config,
+    }];
   });
   return { images, containers, volumes, registries: registry ? [registry] : [], linkBytesPerSecond: LINK_BYTES_PER_SECOND };
 }
@@ -50,7 +53,8 @@ export async function realWorld(scope: SessionScope): Promise<WorldView> {
 /** An image's layers and config, read once per image ID. */
 async function imageFacts(docker: Docker, id: string): Promise<ImageFacts> {
   let cache = imageCache.get(docker);
-  if (!cache) imageCache.set(docker, (cache = new Map()));
+  // entries are small, but a long-lived server should not keep every image it ever saw
+  if (!cache || cache.size > 5000) imageCache.set(docker, (cache = new Map()));
   const hit = cache.get(id);
   if (hit) return hit;
   const [doc, rows] = await Promise.all([engineRequest<ImageInspectDoc>(docker, 'GET', `/images/${id}/json`), engineRequest<HistoryRow[]>(docker, 'GET', `/images/${id}/history`)]);
