@@ -32,12 +32,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/server/**', 'server/**', '**/node_modules/**'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/server/**', 'tests/parity/**', 'server/**', '**/node_modules/**'] },
       },
       {
         // the companion server, against the real Docker engine and registry (.ci/run starts them): one file at a time
         extends: true,
-        test: { name: 'server', include: ['server/**/*.test.ts', 'tests/server/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: 'server', include: ['server/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/parity/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         // browser tests: one build and one sub-path server for all files (global-setup.ts), files one at a time

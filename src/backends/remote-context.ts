@@ -6,7 +6,7 @@
 import { BuildContext } from '../engine/build/context.js';
 import { COMMANDS } from '../cli/docker.js';
 import { parseFlags } from '../cli/flags.js';
-import type { MemoryWorkspace } from '../cli/memory-workspace.js';
+import type { Workspace } from '../cli/types.js';
 import type { ContextEntry } from '../shared/protocol.js';
 import { toBase64 } from './sim.js';
 
@@ -22,7 +22,7 @@ function buildArgs(argv: string[]): string[] | null {
  * console prints; null when argv is not a build (or cannot be parsed: the server then prints
  * docker's usage error).
  */
-export function buildContextFor(ws: MemoryWorkspace, argv: string[]): { context: ContextEntry[] } | { error: string } | null {
+export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, argv: string[]): { context: ContextEntry[] } | { error: string } | null {
   const rest = buildArgs(argv);
   const spec = COMMANDS.get('build')?.spec;
   if (!rest || !spec) return null;

@@ -1,0 +1,45 @@
+/**
+ * Parity: every oracle scenario, for every variant it was recorded with, runs on the
+ * simulator (in this process) and on the real engine through real mode's own handlers
+ * (policy check, handler, session labels, the browser's build context), and the two must
+ * agree on exit codes, cache hits per build step, layer counts, push/pull statuses and
+ * container states. The output text is the oracle test's business (tests/oracle).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { variantsOf } from '../../src/runner/script.js';
+import { formatDifference } from '../../server/parity/compare.js';
+import { parityOf } from '../../server/parity/parity.js';
+import { startRegistry, type RunningRegistry } from '../../server/registry-process.js';
+import { describeEngine, docker } from '../server/engine.js';
+
+const SCENARIOS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../oracle/scenarios');
+const scenarios = fs.readdirSync(SCENARIOS).filter((s) => fs.existsSync(path.join(SCENARIOS, s, 'script.sh'))).sort();
+
+describeEngine('parity: simulator and real engine through real mode', () => {
+  let reg: RunningRegistry;
+  let registry: string;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    // one registry for every variant (each pushes under its own namespace): reused when one answers at :5000
+    reg = await startRegistry({ addr: '127.0.0.1:5000' });
+    registry = reg.url.replace(/^https?:\/\//, '');
+  });
+
+  afterAll(async () => {
+    await reg?.stop();
+    process.stderr.write(`parity: ${scenarios.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  });
+
+  for (const scenario of scenarios) {
+    const script = path.join(SCENARIOS, scenario, 'script.sh');
+    for (const variant of variantsOf(script)) {
+      it(`${scenario} (${variant}) agrees on exit codes, cache hits, layer counts, push statuses and container states`, async () => {
+        const { differences } = await parityOf(script, variant, { docker, registry });
+        expect(differences.map(formatDifference)).toEqual([]);
+      });
+    }
+  }
+});
