@@ -91,3 +91,22 @@ export function safeNormalize(ref: string): string {
     return ref;
   }
 }
+
+const SESSION_LABEL_ROW = /^(?:\/bin\/sh -c #\(nop\) {2})?LABEL org\.layerlab\.(?:session|instance)=\S*$/;
+
+/** True for a history row the classic builder made for one of the server's build labels. */
+export function isSessionLabelRow(r: { CreatedBy: string; Size: number }): boolean {
+  return r.Size === 0 && SESSION_LABEL_ROW.test(r.CreatedBy);
+}
+
+/**
+ * History rows (newest first) without the `LABEL org.layerlab.*` steps the classic builder
+ * appends for the server's build labels: the learner's Dockerfile has no such line, and the
+ * simulator shows none. The top row keeps the image's own ID, as docker shows it.
+ */
+export function withoutSessionLabels(rows: HistoryRow[]): HistoryRow[] {
+  const kept = rows.filter((r) => !isSessionLabelRow(r));
+  if (kept.length === 0) return rows;
+  if (kept[0] !== rows[0]) kept[0] = { ...kept[0]!, Id: rows[0]!.Id, Tags: rows[0]!.Tags };
+  return kept;
+}

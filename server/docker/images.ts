@@ -13,7 +13,7 @@ import { shortId } from '../../src/engine/hash.js';
 import { normalizeTagged, parseReference } from '../../src/engine/image/reference.js';
 import { ago, humanSizeWithPrecision } from '../../src/shared/format/units.js';
 import { EngineError, engineRequest, pathName, runCli } from './engine-api.js';
-import { findImage, isBaseImage, safeNormalize, visibleImages, type HistoryRow, type ImageSummary } from './image-scope.js';
+import { findImage, isBaseImage, safeNormalize, visibleImages, withoutSessionLabels, type HistoryRow, type ImageSummary } from './image-scope.js';
 import { SEED_IMAGES } from './seed.js';
 import type { RealCommand } from './types.js';
 
@@ -93,7 +93,7 @@ export const history: RealCommand = (scope, argv, io) =>
     const ref = f.args[0]!;
     const img = await findImage(scope, ref);
     if (!img) throw new DockerError(`Error response from daemon: No such image: ${safeNormalize(ref)}`);
-    const rows = await engineRequest<HistoryRow[]>(scope.docker, 'GET', `/images/${img.Id}/history`);
+    const rows = withoutSessionLabels(await engineRequest<HistoryRow[]>(scope.docker, 'GET', `/images/${img.Id}/history`));
     const noTrunc = f.bool('no-trunc');
     const human = !f.has('human') || f.bool('human');
     const id = (h: HistoryRow) => (h.Id === '<missing>' || noTrunc ? h.Id : shortId(h.Id));

@@ -59,6 +59,7 @@ describeEngine('realWorld', () => {
     expect(app.tags).toEqual([`${repo}/app:v1`]);
     expect(app.layers.filter((l) => !l.empty).map((l) => l.diffId)).toEqual(inspect.RootFS.Layers);
     expect(app.layers[0]).toMatchObject({ empty: false, comment: 'Imported from -' });
+    expect(app.layers[app.layers.length - 1]!.createdBy).toContain('CMD ["cat" "/hi.txt"]');
     const byCmd = (s: string) => app.layers.find((l) => l.createdBy.includes(s))!;
     expect(byCmd('echo hi')).toMatchObject({ empty: false, size: 3 });
     expect(byCmd('ENV A=1')).toMatchObject({ empty: true, size: 0 });

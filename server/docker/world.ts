@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import type { ContainerStatus, ContainerView, ImageView, LayerView, VolumeView, WorldView } from '../../src/shared/world.js';
 import { engineRequest } from './engine-api.js';
-import { visibleImages, type HistoryRow, type ImageInspectDoc } from './image-scope.js';
+import { isSessionLabelRow, visibleImages, type HistoryRow, type ImageInspectDoc } from './image-scope.js';
 import { registryView } from './world-registry.js';
 import { LABEL_SESSION, type SessionScope } from './types.js';
 import { sessionVolumes, sessionVolumeUsers } from './volumes.js';
@@ -35,7 +35,7 @@ export async function realWorld(scope: SessionScope): Promise<WorldView> {
     const f = facts[k];
     if (!f) return [];
     const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
-    return [{
+    const view: ImageView = {
       id: img.Id,
       tags,
       digests: (img.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
@@ -45,7 +45,8 @@ export async function realWorld(scope: SessionScope): Promise<WorldView> {
       ...(img.ParentId ? { parent: img.ParentId } : {}),
       dangling: tags.length === 0 && !hasChildren.has(img.Id),
       config: f.config,
-    }];
+    };
+    return [view];
   });
   return { images, containers, volumes, registries: registry ? [registry] : [], linkBytesPerSecond: LINK_BYTES_PER_SECOND };
 }
@@ -58,9 +59,13 @@ async function imageFacts(docker: Docker, id: string): Promise<ImageFacts> {
   const hit = cache.get(id);
   if (hit) return hit;
   const [doc, rows] = await Promise.all([engineRequest<ImageInspectDoc>(docker, 'GET', `/images/${id}/json`), engineRequest<HistoryRow[]>(docker, 'GET', `/images/${id}/history`)]);
-  const history = [...rows].reverse();
+  const all = [...rows].reverse();
   const diffIds = doc.RootFS.Layers ?? [];
-  const empty = guessEmpty(history, diffIds.length) ?? (await savedEmptyFlags(docker, id, history.length));
+  const flags = guessEmpty(all, diffIds.length) ?? (await savedEmptyFlags(docker, id, all.length));
+  // the build-label rows go after the empty flags are settled: they count among the config's rows
+  const keep = all.map((h) => !isSessionLabelRow(h));
+  const history = all.filter((_, k) => keep[k]);
+  const empty = flags.filter((_, k) => keep[k]);
   let li = 0;
   const layers = history.map((h, k): LayerView => {
     const isEmpty = empty[k] ?? false;
