@@ -10,6 +10,7 @@ import type { EngineEvent } from '../src/shared/events.js';
 import type { ClientMessage, ServerMessage } from '../src/shared/protocol.js';
 import type { WorldView } from '../src/shared/world.js';
 import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './docker/types.js';
+import { demoCommand } from './demo.js';
 import { OutputCap, stripUnsafeSequences } from './output-guard.js';
 
 /** What a session needs from the server. */
@@ -101,8 +102,7 @@ export class Session {
         this.running.get(msg.id)?.abort.abort();
         return;
       case 'demo':
-        this.send({ t: 'out', id: msg.id, stream: 'stderr', text: 'The namespace demos are not offered by this server yet.' });
-        this.send({ t: 'exit', id: msg.id, code: 1 });
+        void this.runDemo(msg);
         return;
       case 'hello':
         this.send({ t: 'error', message: 'hello was already received' });
@@ -174,6 +174,29 @@ export class Session {
     this.send({ t: 'exit', id, code });
     await this.sendWorld();
     return code;
+  }
+
+  /** A namespace-runner demo (`demo NAME` in the console). */
+  private async runDemo(msg: Extract<ClientMessage, { t: 'demo' }>): Promise<void> {
+    const { id } = msg;
+    if (this.running.has(id)) return;
+    const abort = new AbortController();
+    this.running.set(id, { abort, stdin: new Set(), resize: new Set(), size: this.size });
+    const cap = new OutputCap(this.limits.outputBytes);
+    const line = (stream: 'stdout' | 'stderr') => (text: string) => {
+      const t = cap.pass(stripUnsafeSequences(text) + '\n');
+      if (t !== null) this.send({ t: 'out', id, stream, text: cap.wasTruncated ? t : t.slice(0, -1) });
+    };
+    let code: number;
+    try {
+      code = await demoCommand(this.deps.docker, msg.name, msg.params ?? {}, { stdout: line('stdout'), stderr: line('stderr'), signal: AbortSignal.any([abort.signal, this.closed.signal]) });
+    } catch (e) {
+      line('stderr')(`demo: ${(e as Error).message}`);
+      code = 1;
+    } finally {
+      this.running.delete(id);
+    }
+    if (!this.closed.signal.aborted) this.send({ t: 'exit', id, code });
   }
 
   /** Sends the world as it is now. */

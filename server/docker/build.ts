@@ -6,11 +6,14 @@
 import { build as buildCommand } from '../../src/cli/commands/build.js';
 import { humanSize4 } from '../../src/cli/format/index.js';
 import type { BuildStepEvent } from '../../src/shared/events.js';
-import { packContext } from '../policy/context.js';
+import { checkContext, packContext } from '../policy/context.js';
+import { checkDockerfile } from '../policy/dockerfile.js';
+import { visibleImages } from './images.js';
+import { lockedBuildOptions } from './template.js';
 import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
 import { buildkitInstruction, currentTargets, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction } from './build-steps.js';
 import { daemonMessage, jsonLines, parseCommandFlags } from './cli-flags.js';
-import type { CommandIO, RealCommand } from './types.js';
+import type { CommandIO, RealCommand, SessionScope } from './types.js';
 
 /** How often BuildKit's plain progress is flushed: the CLI's display rate limit (100 ms). */
 const PLAIN_FLUSH_MS = 100;
@@ -28,7 +31,13 @@ export const build: RealCommand = async (scope, argv, io) => {
   if (typeof f === 'number') return f;
   const builder = ['0', 'false'].includes((io.env.DOCKER_BUILDKIT ?? '').toLowerCase()) ? 'classic' : 'buildkit';
   const ctxArg = f.args[0]!;
-  const context = io.context ?? [];
+  // the browser sent the context; a hostile client could send anything, so check it all again
+  const checkedCtx = checkContext(io.context ?? []);
+  if (!checkedCtx.ok) {
+    for (const e of checkedCtx.errors.slice(0, 10)) io.stderr(`layerlab: the build context was refused: ${e}`);
+    return 1;
+  }
+  const context = checkedCtx.entries;
   const dockerfile = f.string('file') ?? 'Dockerfile';
   const dfEntry = context.find((e) => e.type === 'file' && e.path === dockerfile.replace(/^\.\//, ''));
   if (!dfEntry) {
@@ -52,8 +61,16 @@ export const build: RealCommand = async (scope, argv, io) => {
   // user labels first: the session's labels always win, so the reaper finds every image
   const labels = { ...userLabels, ...scope.labels };
   const quiet = f.bool('quiet');
-  // TODO(policy): take checkContext() and lockedBuildOptions() from ../policy/context.ts and
-  // ./template.ts once they land; until then the essentials are set here.
+  // FROM and COPY --from may only name images this session can see (its own and the bases);
+  // `# syntax=`, RUN --mount and ADD from URLs reach outside the build and are refused
+  const problems = checkDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'), await allowedBases(scope), buildArgs);
+  if (problems.length) {
+    // a Dockerfile that does not parse is refused here too, but in the words the daemon uses
+    const parse = problems.find((p) => p.startsWith('Dockerfile: '));
+    if (parse) io.stderr(`${builder === 'classic' ? 'Error response from daemon: ' : 'failed to solve with frontend dockerfile.v0: failed to create LLB definition: '}${parse.slice('Dockerfile: '.length)}`);
+    else for (const p of problems) io.stderr(p);
+    return 1;
+  }
   const tar = await packContext(context);
   const previous = await currentTargets(scope.docker, tags);
   io.event({ type: 'build.start', builder, tags, stages: Math.max(1, outline.stages.length) });
@@ -74,9 +91,8 @@ export const build: RealCommand = async (scope, argv, io) => {
       nocache: f.bool('no-cache'),
       ...(target ? { target } : {}),
       q: quiet,
-      networkmode: 'none',
-      // intermediate containers of a failed classic step go too: the learner never sees them
-      forcerm: true,
+      // no network, memory and CPU caps (classic applies them), and no intermediate container outlives a step
+      ...lockedBuildOptions(),
       abortSignal: io.signal,
     } as Record<string, unknown>);
     res = builder === 'classic' ? await readClassic(stream, out, outline.instructions, io, { all: Object.keys(labels).length, ours: Object.keys(scope.labels).length }) : await readBuildKit(stream, out, outline.stages, io);
@@ -219,4 +235,18 @@ async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 
     for (const l of res.error.message.split('\n')) out.stderr(l);
   }
   return res;
+}
+
+/** The references a FROM may name in this session: every tag and digest of the images it can see. */
+async function allowedBases(scope: SessionScope): Promise<(ref: string) => boolean> {
+  const refs = new Set<string>();
+  for (const img of (await visibleImages(scope)).values()) {
+    for (const t of img.RepoTags ?? []) if (t !== '<none>:<none>') refs.add(t);
+    for (const d of img.RepoDigests ?? []) if (!d.startsWith('<none>')) refs.add(d);
+  }
+  return (ref) => {
+    let r = ref.replace(/^(docker\.io\/)?(library\/)?/, '');
+    if (!r.includes('@') && !/:[^/]+$/.test(r)) r += ':latest';
+    return refs.has(r);
+  };
 }

@@ -88,6 +88,21 @@ export class RemoteConnection {
     };
   }
 
+  /** Runs a namespace-runner demo on the server (`demo NAME key=value...`); resolves with its exit code. */
+  demo(name: string, params: Record<string, string | number>, sink: CommandSink, signal?: AbortSignal): Promise<number> {
+    const id = this.nextId++;
+    return new Promise<number>((resolve) => {
+      if (this.closedReason) {
+        sink.out('stderr', `layerlab: real mode is not connected (${this.closedReason})`);
+        resolve(1);
+        return;
+      }
+      this.pending.set(id, { sink, resolve });
+      this.send({ t: 'demo', id, name, params });
+      signal?.addEventListener('abort', () => this.send({ t: 'cancel', id }), { once: true });
+    });
+  }
+
   onEvent(cb: (e: EngineEvent) => void): () => void {
     this.eventListeners.add(cb);
     return () => this.eventListeners.delete(cb);

@@ -74,6 +74,22 @@ export class RemoteBackend implements Backend {
   }
 
   run(line: string, out: BackendOutput, signal?: AbortSignal): Promise<number> {
+    // `demo NAME key=value...`: a container made by hand on the server (namespace runner)
+    const words = line.trim().split(/\s+/);
+    if (words[0] === 'demo') {
+      this.inner.history.push(line.trim());
+      const params: Record<string, string | number> = {};
+      for (const w of words.slice(2)) {
+        const eq = w.indexOf('=');
+        if (eq <= 0) {
+          out.stderr(`demo: parameters are KEY=VALUE, not ${w}`);
+          return Promise.resolve(2);
+        }
+        const v = w.slice(eq + 1);
+        params[w.slice(0, eq)] = /^\d+$/.test(v) ? Number(v) : v;
+      }
+      return this.conn.demo(words[1] ?? '', params, { out: (s, t) => (s === 'stdout' ? out.stdout(t) : out.stderr(t)), tty: () => undefined }, signal);
+    }
     return this.inner.run(line, out, signal);
   }
 
