@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import Docker from 'dockerode';
 import { variantsOf } from '../../src/runner/script.js';
-import { startRegistry } from '../registry-process.js';
 import { formatDifference } from './compare.js';
 import { parityOf, scriptOf } from './parity.js';
 
@@ -36,25 +35,20 @@ async function main(): Promise<number> {
   const script = scriptOf(target);
   if (!fs.existsSync(script)) usage(`cannot read ${script}`);
   const docker = new Docker();
-  // LAYERLAB_REGISTRY names another registry; otherwise the one at :5000 (started if none answers)
-  const reg = process.env.LAYERLAB_REGISTRY ? null : await startRegistry({ addr: '127.0.0.1:5000' });
-  const registry = process.env.LAYERLAB_REGISTRY ?? reg!.url.replace(/^https?:\/\//, '');
+  // each variant gets a private registry unless LAYERLAB_REGISTRY names one (see RealRunOptions.registry)
+  const registry = process.env.LAYERLAB_REGISTRY;
   let total = 0;
-  try {
-    for (const variant of builder ? [builder] : variantsOf(script)) {
-      const started = Date.now();
-      const res = await parityOf(script, variant, { docker, registry });
-      total += res.differences.length;
-      if (json) {
-        process.stdout.write(JSON.stringify({ variant, sim: res.sim, real: res.real, differences: res.differences }) + '\n');
-        continue;
-      }
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`${variant}: ${res.differences.length ? `${res.differences.length} difference(s)` : 'same'} (${secs}s)\n`);
-      for (const d of res.differences) process.stdout.write(`  ${formatDifference(d)}\n`);
+  for (const variant of builder ? [builder] : variantsOf(script)) {
+    const started = Date.now();
+    const res = await parityOf(script, variant, { docker, registry });
+    total += res.differences.length;
+    if (json) {
+      process.stdout.write(JSON.stringify({ variant, sim: res.sim, real: res.real, differences: res.differences }) + '\n');
+      continue;
     }
-  } finally {
-    await reg?.stop();
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`${variant}: ${res.differences.length ? `${res.differences.length} difference(s)` : 'same'} (${secs}s)\n`);
+    for (const d of res.differences) process.stdout.write(`  ${formatDifference(d)}\n`);
   }
   return total ? 1 : 0;
 }

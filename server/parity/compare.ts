@@ -18,13 +18,21 @@ export interface Difference {
   real: unknown;
 }
 
-/** The label of a build step: its number, prefixed by its stage when there are several. */
+/**
+ * The label of a build step: its number, prefixed by its stage when it is not the first.
+ * Keyed by stage index, not name: the real classic handler does not name stages.
+ */
 function stepKey(s: BuildStepEvent): string {
-  return s.stageIndex > 0 || s.stage ? `${s.stage ?? `stage-${s.stageIndex}`} ${s.step}` : `${s.step}`;
+  return s.stageIndex > 0 ? `stage-${s.stageIndex} ${s.step}` : `${s.step}`;
 }
 
 function steps(events: EngineEvent[]): Map<string, BuildStepEvent> {
-  return new Map(events.filter((e): e is BuildStepEvent => e.type === 'build.step').map((s) => [stepKey(s), s]));
+  const buildkit = events.some((e) => e.type === 'build.start' && e.builder === 'buildkit');
+  // BuildKit solves identical FROMs of several stages once and prints the one vertex under
+  // either stage's name (the recordings and the engine vary), so which FROM vertex exists is
+  // not a fact to compare; a FROM has no cache result (null) anyway
+  const kept = events.filter((e): e is BuildStepEvent => e.type === 'build.step' && !(buildkit && e.cached === null));
+  return new Map(kept.map((s) => [stepKey(s), s]));
 }
 
 /** Layer statuses as a sorted multiset: the order is completion order, which is not stable. */

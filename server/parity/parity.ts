@@ -34,7 +34,7 @@ export async function runSim(scriptPath: string, builder: 'classic' | 'buildkit'
 }
 
 /** Runs one variant (`classic`, `buildkit` or `engine`) both ways and compares. */
-export async function parityOf(scriptPath: string, variant: string, opts: { docker: Docker; registry: string }): Promise<ParityResult> {
+export async function parityOf(scriptPath: string, variant: string, opts: { docker: Docker; registry?: string }): Promise<ParityResult> {
   // an engine-only scenario builds nothing: either builder will do
   const builder = variant === 'classic' ? 'classic' : 'buildkit';
   const sim = await runSim(scriptPath, builder);

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -18,6 +19,7 @@ import { busyboxRootfs, hostBusybox } from '../docker/seed.js';
 import { LABEL_BASE, LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type SessionScope } from '../docker/types.js';
 import { checkCommand } from '../policy/command.js';
 import { REAL_HANDLERS } from '../real.js';
+import { startRegistry } from '../registry-process.js';
 
 /** The base every scenario builds FROM. */
 const BASE_REF = 'oracle-base:local';
@@ -27,8 +29,12 @@ const SCRIPT_REGISTRY = 'localhost:5000';
 /** How to reach the engine and registry, and which builder the variant uses. */
 export interface RealRunOptions {
   docker: Docker;
-  /** `host:port` of a running registry (e.g. `127.0.0.1:5000`). */
-  registry: string;
+  /**
+   * `host:port` of a registry to use; by default a private one is started for the variant.
+   * Sharing one is unsound: the daemon remembers, per registry host, which repository each
+   * layer went to, and answers "Mounted from <an earlier variant's repo>" instead of "Pushed".
+   */
+  registry?: string;
   builder: 'classic' | 'buildkit';
 }
 
@@ -42,27 +48,42 @@ export async function runReal(scriptPath: string, opts: RealRunOptions): Promise
     sessionId: `parity-${nonce}`,
     instanceId: `parity-${nonce}`,
     labels: { [LABEL_SESSION]: `parity-${nonce}`, [LABEL_INSTANCE]: `parity-${nonce}` },
-    registry: opts.registry,
+    registry: null,
   };
-  // the shared registry keeps every run's repositories: a namespace per variant keeps an
-  // earlier run's blobs from turning "Pushed" into "Layer already exists"
-  const realRepo = `${opts.registry}/p${nonce}/`;
-  const unrewrite = (s: string) => s.split(realRepo).join(`${SCRIPT_REGISTRY}/`).split(`p${nonce}/`).join('').split(opts.registry).join(SCRIPT_REGISTRY);
+  // only scenarios that name the registry pay for starting one
+  const own = !opts.registry && text.includes(SCRIPT_REGISTRY) ? await startRegistry({ addr: `127.0.0.1:${await freePort()}` }) : null;
+  scope.registry = opts.registry ?? own?.url.replace(/^https?:\/\//, '') ?? null;
   const restoreBase = await freshBase(opts.docker, nonce);
   try {
-    return await runScript(text, work, realDriver(scope, work, opts.builder, realRepo, unrewrite));
+    return await runScript(text, work, realDriver(scope, work, opts.builder));
   } finally {
     await reap(opts.docker, { session: scope.sessionId }).catch(() => undefined);
     await restoreBase();
+    await own?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-function realDriver(scope: SessionScope, work: string, builder: 'classic' | 'buildkit', realRepo: string, unrewrite: (s: string) => string): ScriptDriver {
+/** A TCP port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function realDriver(scope: SessionScope, work: string, builder: 'classic' | 'buildkit'): ScriptDriver {
   const ws = nodeWorkspace(work);
   const env = { DOCKER_BUILDKIT: builder === 'classic' ? '0' : '1' };
+  // the script says localhost:5000; the engine gets the variant's registry, the records say localhost:5000 again
+  const registry = scope.registry ?? SCRIPT_REGISTRY;
+  const unrewrite = (s: string) => s.split(registry).join(SCRIPT_REGISTRY);
   return {
-    rewrite: (line) => line.split(`${SCRIPT_REGISTRY}/`).join(realRepo),
+    rewrite: (line) => line.split(SCRIPT_REGISTRY).join(registry),
     async docker(argv, sink) {
       const stdout = (l: string) => sink.stdout(unrewrite(l));
       const stderr = (l: string) => sink.stderr(unrewrite(l));

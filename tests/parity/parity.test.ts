@@ -7,29 +7,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { variantsOf } from '../../src/runner/script.js';
 import { formatDifference } from '../../server/parity/compare.js';
 import { parityOf } from '../../server/parity/parity.js';
-import { startRegistry, type RunningRegistry } from '../../server/registry-process.js';
 import { describeEngine, docker } from '../server/engine.js';
 
 const SCENARIOS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../oracle/scenarios');
 const scenarios = fs.readdirSync(SCENARIOS).filter((s) => fs.existsSync(path.join(SCENARIOS, s, 'script.sh'))).sort();
 
 describeEngine('parity: simulator and real engine through real mode', () => {
-  let reg: RunningRegistry;
-  let registry: string;
   const started = Date.now();
 
-  beforeAll(async () => {
-    // one registry for every variant (each pushes under its own namespace): reused when one answers at :5000
-    reg = await startRegistry({ addr: '127.0.0.1:5000' });
-    registry = reg.url.replace(/^https?:\/\//, '');
-  });
-
-  afterAll(async () => {
-    await reg?.stop();
+  afterAll(() => {
     process.stderr.write(`parity: ${scenarios.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   });
 
@@ -37,7 +27,7 @@ describeEngine('parity: simulator and real engine through real mode', () => {
     const script = path.join(SCENARIOS, scenario, 'script.sh');
     for (const variant of variantsOf(script)) {
       it(`${scenario} (${variant}) agrees on exit codes, cache hits, layer counts, push statuses and container states`, async () => {
-        const { differences } = await parityOf(script, variant, { docker, registry });
+        const { differences } = await parityOf(script, variant, { docker });
         expect(differences.map(formatDifference)).toEqual([]);
       });
     }
