@@ -3,6 +3,7 @@
  * daemon's errors worded as the docker CLI prints them, finding a container within the
  * session, and turning the engine's byte streams into output lines.
  */
+import { realCommandSpec } from '../policy/command.js';
 import type Docker from 'dockerode';
 import { DockerError } from '../../src/engine/errors.js';
 import { TemplateError } from '../../src/cli/format/template-error.js';
@@ -19,7 +20,7 @@ export const INTERRUPTED = 130;
 export function realCommand(spec: CommandSpec, fn: (scope: SessionScope, f: Flags, io: CommandIO) => Promise<number>): RealCommand {
   return async (scope, argv, io) => {
     try {
-      return await fn(scope, new Flags(parseFlags(spec, argv)), io);
+      return await fn(scope, new Flags(parseFlags(withRealFlags(spec), argv)), io);
     } catch (e) {
       if (e instanceof HelpRequest) {
         for (const l of usageText(e.spec)) io.stdout(l);
@@ -39,6 +40,15 @@ export function realCommand(spec: CommandSpec, fn: (scope: SessionScope, f: Flag
       return 1;
     }
   };
+}
+
+/** The simulator's spec plus the harmless flags the policy lets through (`--add-host`, `--cap-drop`...). */
+function withRealFlags(spec: CommandSpec): CommandSpec {
+  try {
+    return realCommandSpec(spec.name);
+  } catch {
+    return spec;
+  }
 }
 
 /** The daemon's own message of an Engine API error (dockerode keeps the JSON body), or null for other errors. */

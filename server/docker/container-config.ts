@@ -111,6 +111,9 @@ export function createPlan(scope: SessionScope, spec: CommandSpec, f: Flags, io:
     exposed[container] = {};
   }
   opts.ports = ports;
+  // a published port needs a network to reach: without --network, publishing means bridge
+  if (Object.keys(ports).length && network === undefined) opts.network = 'bridge';
+  opts.extraHosts = f.list('add-host');
 
   const labels: Record<string, string> = {};
   for (const l of f.list('label')) {

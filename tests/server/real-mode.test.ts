@@ -82,6 +82,16 @@ describeEngine('real mode through the companion server', () => {
     await expect.poll(() => world?.images.some((i) => i.tags.includes('rm-app-1:latest'))).toBe(true);
   });
 
+  it('publishes a port on 127.0.0.1 only, and the container answers there', async () => {
+    const port = 20_000 + (process.pid % 20_000);
+    const r = await docker_(conn, ['run', '-d', '--name', 'rm-web', '-p', `${port}:8000`, 'busybox:latest', 'httpd', '-f', '-p', '8000', '-h', '/etc']);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const info = await docker.getContainer(r.out[0]!).inspect();
+    expect(info.HostConfig.PortBindings).toEqual({ '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+    await expect.poll(async () => fetch(`http://127.0.0.1:${port}/passwd`).then((res) => res.text()).catch(() => ''), { timeout: 10_000 }).toMatch(/^root:x:0:0/);
+    expect((await docker_(conn, ['rm', '-f', 'rm-web'])).code).toBe(0);
+  });
+
   it('refuses a privileged container before it reaches the daemon', async () => {
     const before = (await docker.listContainers({ all: true })).length;
     const r = await docker_(conn, ['run', '--privileged', 'busybox:latest', 'true']);
