@@ -46,8 +46,27 @@ describeEngine('reap', () => {
     await expect(docker.getImage(`${tag}/b:built`).inspect()).resolves.toBeTruthy();
   });
 
+  it('takes the step images and container a failed classic build left (no label reaches them) on a launch-wide reap', async () => {
+    const ids = async () => new Set((await docker.listImages({ all: true })).map((i) => i.Id));
+    const existing = await ids();
+    await expect(buildTiny(b, `${tag}/failed:1`, [`RUN echo ${randomBytes(4).toString('hex')} > /m.txt`, 'RUN exit 3'])).rejects.toThrow();
+    // only untagged ones: other tests may make tagged bases meanwhile
+    const leftovers = (await docker.listImages({ all: true })).filter((i) => !existing.has(i.Id) && !i.RepoTags?.some((t) => t !== '<none>:<none>')).map((i) => i.Id);
+    expect(leftovers.length).toBeGreaterThan(0);
+    const remaining = async () => {
+      const now = await ids();
+      return leftovers.filter((id) => now.has(id));
+    };
+    // a session reap cannot tell whose they are, and a young one may be a build in flight
+    await reap(docker, { session: `${b.sessionId}-none` });
+    await reap(docker, { instance: `${instance}-none` });
+    expect(await remaining()).toEqual(leftovers);
+    await reap(docker, { instance: `${instance}-none` }, { orphanAgeSeconds: 0 });
+    expect(await remaining()).toEqual([]);
+  });
+
   it('removes every launch but the one named, then everything labelled, never the base', async () => {
-    expect(await reap(docker, { allInstancesBut: instance })).toMatchObject({ containers: 0 });
+    await reap(docker, { allInstancesBut: instance });
     expect((await leftovers(b.sessionId)).containers).toBe(1);
     const counts = await reap(docker, { instance });
     expect(counts).toEqual({ containers: 1, images: 2, volumes: 2 });

@@ -7,7 +7,7 @@
 import type Docker from 'dockerode';
 import { EngineError, engineRequest } from './engine-api.js';
 import { isBaseImage, type ImageSummary } from './image-scope.js';
-import { LABEL_INSTANCE, LABEL_SESSION } from './types.js';
+import { LABEL_BASE, LABEL_INSTANCE, LABEL_SESSION } from './types.js';
 
 /** Which labelled objects to remove: one session, one launch, every launch but one, or (empty) all. */
 export interface ReapMatch {
@@ -45,8 +45,15 @@ async function quietly(p: Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Force-removes the matching containers (with anonymous volumes), then volumes, then images (children first, never a base). */
-export async function reap(docker: Docker, match: ReapMatch): Promise<ReapCount> {
+/** How old an unlabelled build leftover must be before a launch-wide reap takes it (younger ones may be a build in flight). */
+export const ORPHAN_AGE_SECONDS = 120;
+
+/**
+ * Force-removes the matching containers (with anonymous volumes), then volumes, then images
+ * (children first, never a base). A launch-wide reap (`instance` or `allInstancesBut`) also
+ * takes build leftovers no session label reaches (see `orphans`).
+ */
+export async function reap(docker: Docker, match: ReapMatch, opts: { orphanAgeSeconds?: number } = {}): Promise<ReapCount> {
   const count: ReapCount = { containers: 0, images: 0, volumes: 0 };
 
   const containers = await engineRequest<{ Id: string; Labels: Record<string, string> | null; Mounts?: { Type: string; Name?: string }[] }[]>(docker, 'GET', '/containers/json', { all: true, filters: JSON.stringify({ label: [LABEL_SESSION] }) });
@@ -55,6 +62,16 @@ export async function reap(docker: Docker, match: ReapMatch): Promise<ReapCount>
   const mounted = new Set(mine.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name!)));
   const removed = await Promise.all(mine.map((c) => quietly(engineRequest(docker, 'DELETE', `/containers/${c.Id}`, { force: true, v: true }))));
   count.containers = removed.filter(Boolean).length;
+
+  const launchWide = match.instance !== undefined || match.allInstancesBut !== undefined;
+  const minAge = opts.orphanAgeSeconds ?? ORPHAN_AGE_SECONDS;
+  if (launchWide) {
+    // a failed classic step leaves its stopped container: it has the base's labels, no session's
+    const leftovers = await engineRequest<{ Id: string; State: string; Created: number; Labels: Record<string, string> | null }[]>(docker, 'GET', '/containers/json', { all: true, filters: JSON.stringify({ label: [`${LABEL_BASE}=1`] }) });
+    const stale = (leftovers ?? []).filter((c) => !c.Labels?.[LABEL_SESSION] && c.State !== 'running' && c.State !== 'paused' && Date.now() / 1000 - c.Created >= minAge);
+    const out = await Promise.all(stale.map((c) => quietly(engineRequest(docker, 'DELETE', `/containers/${c.Id}`, { force: true, v: true }))));
+    count.containers += out.filter(Boolean).length;
+  }
 
   const vols = await engineRequest<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>(docker, 'GET', '/volumes');
   const doomed = (vols.Volumes ?? []).filter((v) => matches(v.Labels, match) || (mounted.has(v.Name) && !v.Labels?.[LABEL_SESSION]));
@@ -75,5 +92,22 @@ export async function reap(docker: Docker, match: ReapMatch): Promise<ReapCount>
     .sort((x, y) => y.d - x.d);
   // one at a time: removing a child prunes its untagged parents, which a parallel delete would race
   for (const { i } of targets) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`, { force: true }))) count.images++;
+  if (launchWide) {
+    for (const i of await orphans(docker, minAge)) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`))) count.images++;
+  }
   return count;
+}
+
+/**
+ * A failed classic build keeps the images of the steps that worked (and the failed step's
+ * container, removed above), and the session labels
+ * only go on the last step, so no label leads to them. They are known by what they inherit:
+ * the base label without a session, a parent, no tag, no children. Deleting such a leaf
+ * takes its untagged parents with it.
+ */
+async function orphans(docker: Docker, minAgeSeconds: number): Promise<ImageSummary[]> {
+  const images = (await engineRequest<ImageSummary[]>(docker, 'GET', '/images/json', { all: true })) ?? [];
+  const parents = new Set(images.map((i) => i.ParentId));
+  const now = Date.now() / 1000;
+  return images.filter((i) => i.Labels?.[LABEL_BASE] === '1' && !i.Labels[LABEL_SESSION] && i.ParentId && !parents.has(i.Id) && !(i.RepoTags ?? []).some((t) => t !== '<none>:<none>') && now - i.Created >= minAgeSeconds);
 }
