@@ -149,6 +149,9 @@ describeEngine('real image commands', () => {
     }
     const t = collectIO();
     expect(await tag(a, [`${repo}/app:v1`, 'busybox'], t)).toBe(1);
+    const theirs = collectIO();
+    expect(await tag(a, [`${repo}/app:v1`, `${repo}/other:v1`], theirs)).toBe(1);
+    expect(theirs.err[0]).toContain('in use by another session');
     expect((await docker.getImage('busybox:latest').inspect()).Id).toBe(base);
   });
 

@@ -139,7 +139,9 @@ export const tag: RealCommand = (scope, argv, io) =>
     const parsed = parseReference(dst);
     if (parsed.digest) throw new DockerError('Error response from daemon: refusing to create a tag with a digest reference');
     if (SEED_REFS.has(key)) throw new DockerError(`Error response from daemon: conflict: "${key}" is a shared base image of this classroom and cannot be re-tagged`);
-    const prev = await findImage(scope, key);
+    const [prev, held] = await Promise.all([findImage(scope, key), engineRequest<{ Id: string }>(scope.docker, 'GET', `/images/${pathName(key)}/json`).catch(() => null)]);
+    // tags are one namespace on the shared engine: moving another session's would change its images
+    if (held && !prev) throw new DockerError(`Error response from daemon: conflict: the tag "${key}" is in use by another session of this classroom`);
     const [repo, t] = splitTag(key);
     await engineRequest(scope.docker, 'POST', `/images/${img.Id}/tag`, { repo, tag: t });
     io.event({ type: 'image.tagged', imageId: img.Id, tag: key, ...(prev && prev.Id !== img.Id ? { previous: prev.Id } : {}) });
