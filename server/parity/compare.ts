@@ -53,6 +53,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function compareRecords(sim: LineRecord[], real: LineRecord[]): Difference[] {
   const out: Difference[] = [];
   const realByLine = new Map(real.map((r) => [r.line, r]));
+  // docker's classic builder keeps the container of a failed RUN step (the simulator does
+  // too); real mode builds with forcerm on purpose, since that container would carry no
+  // session label and outlive the session (server/docker/template.ts lockedBuildOptions)
+  const leftovers = new Set<string>();
+  let before = new Set<string>();
+  for (const s of sim) {
+    if (!s.containers) continue;
+    if ((s.events ?? []).some((e) => e.type === 'build.start' && e.builder === 'classic')) for (const c of s.containers) if (!before.has(c.name)) leftovers.add(c.name);
+    before = new Set(s.containers.map((c) => c.name));
+  }
   for (const s of sim) {
     const r = realByLine.get(s.line);
     realByLine.delete(s.line);
@@ -78,7 +88,7 @@ export function compareRecords(sim: LineRecord[], real: LineRecord[]): Differenc
     diff('layers', layerCount(se), layerCount(re));
     diff('push statuses', statuses(se, 'push.layer'), statuses(re, 'push.layer'));
     diff('pull statuses', statuses(se, 'pull.layer'), statuses(re, 'pull.layer'));
-    const ctr = (x: LineRecord) => (x.containers ?? []).map((c) => `${c.name} ${c.state}${c.state === 'exited' ? ` (${c.exitCode})` : ''}`);
+    const ctr = (x: LineRecord) => (x.containers ?? []).filter((c) => !leftovers.has(c.name)).map((c) => `${c.name} ${c.state}${c.state === 'exited' ? ` (${c.exitCode})` : ''}`);
     diff('containers', ctr(s), ctr(r));
   }
   for (const r of realByLine.values()) out.push({ line: r.line, cmd: r.cmd, what: 'ran', sim: false, real: true });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -40,6 +41,15 @@ export interface RealRunOptions {
 
 /** Runs a script.sh against the real engine in a fresh session with a fresh base; everything it made is removed afterwards. */
 export async function runReal(scriptPath: string, opts: RealRunOptions): Promise<LineRecord[]> {
+  const unlock = await lockBase();
+  try {
+    return await runLocked(scriptPath, opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(scriptPath: string, opts: RealRunOptions): Promise<LineRecord[]> {
   const text = fs.readFileSync(scriptPath, 'utf8');
   const work = copyScenario(path.dirname(scriptPath), 'layerlab-parity-');
   const nonce = randomBytes(6).toString('hex');
@@ -61,6 +71,40 @@ export async function runReal(scriptPath: string, opts: RealRunOptions): Promise
     await restoreBase();
     await own?.stop();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const LOCK = path.join(os.tmpdir(), 'layerlab-parity.lock');
+
+/**
+ * Waits until no other parity run (in any process) holds `oracle-base:local`: two runs would
+ * swap the tag under each other's builds and remove each other's base. Returns the release.
+ */
+async function lockBase(): Promise<() => void> {
+  for (;;) {
+    try {
+      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(LOCK, { force: true });
+    } catch {
+      // a holder that died (killed test run) leaves the file: take it over
+      let holder: number;
+      try {
+        holder = Number(fs.readFileSync(LOCK, 'utf8').trim() || 0);
+      } catch {
+        continue; // released meanwhile
+      }
+      if (!holder || !alive(holder)) fs.rmSync(LOCK, { force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
