@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEngine, docker } from '../../tests/server/engine.js';
 import { buildTiny, testScope } from './images.fixtures.js';
-import { reap } from './reaper.js';
+import { ORPHAN_AGE_SECONDS, orphanContainers, orphanImages, reap } from './reaper.js';
 import { LABEL_INSTANCE, LABEL_SESSION, type SessionScope } from './types.js';
 
 describeEngine('reap', () => {
@@ -47,22 +47,25 @@ describeEngine('reap', () => {
   });
 
   it('takes the step images and container a failed classic build left (no label reaches them) on a launch-wide reap', async () => {
-    const ids = async () => new Set((await docker.listImages({ all: true })).map((i) => i.Id));
-    const existing = await ids();
-    await expect(buildTiny(b, `${tag}/failed:1`, [`RUN echo ${randomBytes(4).toString('hex')} > /m.txt`, 'RUN exit 3'])).rejects.toThrow();
-    // only untagged ones: other tests may make tagged bases meanwhile
-    const leftovers = (await docker.listImages({ all: true })).filter((i) => !existing.has(i.Id) && !i.RepoTags?.some((t) => t !== '<none>:<none>')).map((i) => i.Id);
-    expect(leftovers.length).toBeGreaterThan(0);
-    const remaining = async () => {
-      const now = await ids();
-      return leftovers.filter((id) => now.has(id));
-    };
+    const marker = randomBytes(4).toString('hex');
+    await expect(buildTiny(b, `${tag}/failed:1`, [`RUN echo ${marker} > /m.txt`, `RUN exit 3 # ${marker}`])).rejects.toThrow();
+    // the failed step's container names the image of the step before it
+    const failed = (await docker.listContainers({ all: true })).find((c) => c.Command.includes(marker))!;
+    expect(failed).toBeTruthy();
+    const exists = async () => ({
+      container: await docker.getContainer(failed.Id).inspect().then(() => true, () => false),
+      image: await docker.getImage(failed.ImageID).inspect().then(() => true, () => false),
+    });
     // a session reap cannot tell whose they are, and a young one may be a build in flight
     await reap(docker, { session: `${b.sessionId}-none` });
     await reap(docker, { instance: `${instance}-none` });
-    expect(await remaining()).toEqual(leftovers);
-    await reap(docker, { instance: `${instance}-none` }, { orphanAgeSeconds: 0 });
-    expect(await remaining()).toEqual([]);
+    expect(await exists()).toEqual({ container: true, image: true });
+    // once old enough they are taken (tried on the list, as an age-0 reap would break other builds in flight)
+    const later = Date.now() / 1000 + ORPHAN_AGE_SECONDS;
+    expect(orphanContainers(await docker.listContainers({ all: true }), later, ORPHAN_AGE_SECONDS).map((c) => c.Id)).toContain(failed.Id);
+    expect(orphanImages((await docker.listImages({ all: true })) as never, later, ORPHAN_AGE_SECONDS).map((i) => i.Id)).toContain(failed.ImageID);
+    await docker.getContainer(failed.Id).remove({ force: true });
+    await docker.getImage(failed.ImageID).remove();
   });
 
   it('removes every launch but the one named, then everything labelled, never the base', async () => {

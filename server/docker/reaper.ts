@@ -64,12 +64,11 @@ export async function reap(docker: Docker, match: ReapMatch, opts: { orphanAgeSe
   count.containers = removed.filter(Boolean).length;
 
   const launchWide = match.instance !== undefined || match.allInstancesBut !== undefined;
+  const now = Date.now() / 1000;
   const minAge = opts.orphanAgeSeconds ?? ORPHAN_AGE_SECONDS;
   if (launchWide) {
-    // a failed classic step leaves its stopped container: it has the base's labels, no session's
-    const leftovers = await engineRequest<{ Id: string; State: string; Created: number; Labels: Record<string, string> | null }[]>(docker, 'GET', '/containers/json', { all: true, filters: JSON.stringify({ label: [`${LABEL_BASE}=1`] }) });
-    const stale = (leftovers ?? []).filter((c) => !c.Labels?.[LABEL_SESSION] && c.State !== 'running' && c.State !== 'paused' && Date.now() / 1000 - c.Created >= minAge);
-    const out = await Promise.all(stale.map((c) => quietly(engineRequest(docker, 'DELETE', `/containers/${c.Id}`, { force: true, v: true }))));
+    const all = await engineRequest<BuildLeftoverContainer[]>(docker, 'GET', '/containers/json', { all: true, filters: JSON.stringify({ label: [`${LABEL_BASE}=1`] }) });
+    const out = await Promise.all(orphanContainers(all ?? [], now, minAge).map((c) => quietly(engineRequest(docker, 'DELETE', `/containers/${c.Id}`, { force: true, v: true }))));
     count.containers += out.filter(Boolean).length;
   }
 
@@ -93,21 +92,32 @@ export async function reap(docker: Docker, match: ReapMatch, opts: { orphanAgeSe
   // one at a time: removing a child prunes its untagged parents, which a parallel delete would race
   for (const { i } of targets) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`, { force: true }))) count.images++;
   if (launchWide) {
-    for (const i of await orphans(docker, minAge)) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`))) count.images++;
+    const all = (await engineRequest<ImageSummary[]>(docker, 'GET', '/images/json', { all: true })) ?? [];
+    for (const i of orphanImages(all, now, minAge)) if (await quietly(engineRequest(docker, 'DELETE', `/images/${i.Id}`))) count.images++;
   }
   return count;
 }
 
 /**
  * A failed classic build keeps the images of the steps that worked (and the failed step's
- * container, removed above), and the session labels
- * only go on the last step, so no label leads to them. They are known by what they inherit:
- * the base label without a session, a parent, no tag, no children. Deleting such a leaf
- * takes its untagged parents with it.
+ * container), and the session labels only go on the last step, so no label leads to them.
+ * They are known by what they inherit: the base label without a session, a parent, no tag,
+ * no children. Deleting such a leaf takes its untagged parents with it.
  */
-async function orphans(docker: Docker, minAgeSeconds: number): Promise<ImageSummary[]> {
-  const images = (await engineRequest<ImageSummary[]>(docker, 'GET', '/images/json', { all: true })) ?? [];
+export function orphanImages(images: ImageSummary[], now: number, minAgeSeconds: number): ImageSummary[] {
   const parents = new Set(images.map((i) => i.ParentId));
-  const now = Date.now() / 1000;
   return images.filter((i) => i.Labels?.[LABEL_BASE] === '1' && !i.Labels[LABEL_SESSION] && i.ParentId && !parents.has(i.Id) && !(i.RepoTags ?? []).some((t) => t !== '<none>:<none>') && now - i.Created >= minAgeSeconds);
+}
+
+/** A container as the list reports it, with what tells a build's leftover. */
+export interface BuildLeftoverContainer {
+  Id: string;
+  State: string;
+  Created: number;
+  Labels: Record<string, string> | null;
+}
+
+/** The stopped container a failed classic step leaves: the base's label it inherits, no session's. */
+export function orphanContainers(list: BuildLeftoverContainer[], now: number, minAgeSeconds: number): BuildLeftoverContainer[] {
+  return list.filter((c) => c.Labels?.[LABEL_BASE] === '1' && !c.Labels[LABEL_SESSION] && c.State !== 'running' && c.State !== 'paused' && now - c.Created >= minAgeSeconds);
 }
