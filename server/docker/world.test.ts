@@ -51,7 +51,9 @@ describeEngine('realWorld', () => {
   });
 
   it('shows the session images with layers base first joined to RootFS diff IDs, and the config', async () => {
+    const t0 = performance.now();
     const w = await realWorld(a);
+    console.log(`realWorld cold (no image read yet): ${w.images.length} images, ${w.containers.length} containers: ${(performance.now() - t0).toFixed(0)} ms`);
     expect(w.images.some((i) => i.tags.includes(`${repo}/other:v1`))).toBe(false);
     expect(w.images.some((i) => i.tags.includes('busybox:latest'))).toBe(true);
     const app = w.images.find((i) => i.id === appId)!;
@@ -64,7 +66,7 @@ describeEngine('realWorld', () => {
     expect(byCmd('echo hi')).toMatchObject({ empty: false, size: 3 });
     expect(byCmd('ENV A=1')).toMatchObject({ empty: true, size: 0 });
     expect(byCmd('/bin/sh -c true')).toMatchObject({ empty: true });
-    expect(app.config).toMatchObject({ cmd: ['cat', '/hi.txt'], exposedPorts: ['80/tcp'], env: expect.arrayContaining(['A=1']) });
+    expect(app.config).toMatchObject({ cmd: ['cat', '/hi.txt'], exposedPorts: ['80/tcp'], env: expect.arrayContaining(['A=1']), labels: {} });
     expect(app.dangling).toBe(false);
     expect(app.size).toBe(inspect.Size);
   });

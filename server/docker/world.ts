@@ -81,7 +81,8 @@ async function imageFacts(docker: Docker, id: string): Promise<ImageFacts> {
     env: [...(c.Env ?? [])],
     exposedPorts: Object.keys(c.ExposedPorts ?? {}),
     volumes: Object.keys(c.Volumes ?? {}),
-    labels: { ...(c.Labels ?? {}) },
+    // the server's own labels are bookkeeping, not the learner's image: the simulator has none
+    labels: Object.fromEntries(Object.entries(c.Labels ?? {}).filter(([k]) => !k.startsWith('org.layerlab.'))),
   };
   const facts = { config, layers };
   cache.set(id, facts);
