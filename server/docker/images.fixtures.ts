@@ -30,7 +30,7 @@ export async function buildTiny(scope: SessionScope, tag: string, lines: string[
   p.entry({ name: 'Dockerfile' }, ['FROM busybox:latest', ...lines].join('\n') + '\n');
   p.finalize();
   const stream = (await d.buildImage(p as unknown as NodeJS.ReadableStream, { t: tag, labels: scope.labels, networkmode: 'none' } as never)) as unknown as NodeJS.ReadableStream;
-  const res = await new Promise<{ error?: string; aux?: { ID?: string } }[]>((resolve, reject) => d.modem.followProgress(stream, (err: Error | null, r: never[]) => (err ? reject(err) : resolve(r))));
+  const res = await new Promise<{ error?: string; aux?: { ID?: string } }[]>((resolve, reject) => d.modem.followProgress(stream, (err: Error | null, r: { error?: string }[]) => (err ? reject(err) : resolve(r))));
   const failed = res.find((r) => r.error);
   if (failed) throw new Error(failed.error);
   return (await d.getImage(tag).inspect()).Id;
