@@ -11,7 +11,7 @@ import { build } from './docker/build.js';
 import { create, diff, kill, logs, ps, rm, run, start, stop } from './docker/containers.js';
 import { watchEngineEvents } from './docker/engine-events.js';
 import { exec } from './docker/exec.js';
-import { history, imageInspect, images, inspect, rmi, tag } from './docker/images.js';
+import { containerInspect, history, imageInspect, images, inspect, rmi, tag } from './docker/images.js';
 import { reap } from './docker/reaper.js';
 import { pull, push } from './docker/registry.js';
 import { listBaseImages, seedImages } from './docker/seed.js';
@@ -39,7 +39,7 @@ export const REAL_HANDLERS = new Map<string, RealCommand>([
   ['history', history],
   ['inspect', inspect],
   ['image inspect', imageInspect],
-  ['container inspect', inspect],
+  ['container inspect', containerInspect],
   ['tag', tag],
   ['rmi', rmi],
   ['pull', pull],

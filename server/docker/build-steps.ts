@@ -18,6 +18,8 @@ export interface DfInstruction {
 export interface DfStage {
   index: number;
   name?: string;
+  /** What FROM names: an image, an earlier stage, or `scratch`. */
+  from?: string;
   instructions: DfInstruction[];
 }
 
@@ -30,7 +32,8 @@ export function outlineDockerfile(text: string): { stages: DfStage[]; instructio
       const keyword = ins.getKeyword().toUpperCase();
       if (keyword === 'FROM') {
         const name = ins instanceof From ? ins.getBuildStage() : null;
-        stages.push({ index: stages.length, ...(name ? { name } : {}), instructions: [] });
+        const from = ins instanceof From ? ins.getImage() : null;
+        stages.push({ index: stages.length, ...(name ? { name } : {}), ...(from ? { from } : {}), instructions: [] });
       }
       const stageIndex = Math.max(0, stages.length - 1);
       const entry = { keyword, line: ins.getRange().start.line + 1, stageIndex };
@@ -107,4 +110,33 @@ export async function imageLayers(docker: Docker, imageId: string): Promise<{ la
   const rows = ((await img.history()) as { CreatedBy: string; Size: number }[]).slice().reverse();
   const layerRows = LAYER_ROW_GUESSES.map((g) => rows.filter(g)).find((r) => r.length === diffIds.length);
   return { layers: diffIds.map((d, i) => ({ diffId: d, size: layerRows?.[i]?.Size ?? 0 })), size: info.Size };
+}
+
+/**
+ * The history row each instruction of the target stage writes, as the layer view joins steps
+ * to rows (`build.step.historyIndex`): both builders add one row per instruction after FROM
+ * (ARG too), on top of the base's rows. Keyed `stageIndex:line`; FROM gets the base's top row.
+ */
+export async function historyIndexes(docker: Docker, stages: DfStage[], target?: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const stage = target ? stages.find((s) => s.name === target) : stages.at(-1);
+  if (!stage) return out;
+  const rowsOf = async (s: DfStage, depth: number): Promise<number | null> => {
+    const from = s.from ?? '';
+    if (from === 'scratch') return 0;
+    const earlier = stages.find((x) => x.index < s.index && x.name && x.name.toLowerCase() === from.toLowerCase());
+    if (earlier) {
+      const below = depth > 20 ? null : await rowsOf(earlier, depth + 1);
+      return below === null ? null : below + earlier.instructions.length - 1;
+    }
+    try {
+      return (await docker.getImage(from).history()).length;
+    } catch {
+      return null; // an unknown base: the build will say so
+    }
+  };
+  const base = await rowsOf(stage, 0);
+  if (base === null) return out;
+  stage.instructions.forEach((ins, i) => out.set(`${stage.index}:${ins.line}`, base - 1 + i));
+  return out;
 }

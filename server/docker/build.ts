@@ -11,7 +11,7 @@ import { checkDockerfile } from '../policy/dockerfile.js';
 import { visibleImages } from './images.js';
 import { lockedBuildOptions } from './template.js';
 import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
-import { buildkitInstruction, currentTargets, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction } from './build-steps.js';
+import { buildkitInstruction, currentTargets, historyIndexes, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction, type DfStage } from './build-steps.js';
 import { daemonMessage, jsonLines, parseCommandFlags } from './cli-flags.js';
 import type { CommandIO, RealCommand, SessionScope } from './types.js';
 
@@ -72,6 +72,7 @@ export const build: RealCommand = async (scope, argv, io) => {
     return 1;
   }
   const tar = await packContext(context);
+  const rows = await historyIndexes(scope.docker, outline.stages, f.string('target'));
   const previous = await currentTargets(scope.docker, tags);
   io.event({ type: 'build.start', builder, tags, stages: Math.max(1, outline.stages.length) });
   const out = quiet ? { stdout: () => {}, stderr: (l: string) => io.stderr(l) } : io;
@@ -95,7 +96,7 @@ export const build: RealCommand = async (scope, argv, io) => {
       ...lockedBuildOptions(),
       abortSignal: io.signal,
     } as Record<string, unknown>);
-    res = builder === 'classic' ? await readClassic(stream, out, outline.instructions, io, { all: Object.keys(labels).length, ours: Object.keys(scope.labels).length }) : await readBuildKit(stream, out, outline.stages, io);
+    res = builder === 'classic' ? await readClassic(stream, out, outline, rows, io, { all: Object.keys(labels).length, ours: Object.keys(scope.labels).length }) : await readBuildKit(stream, out, outline.stages, rows, io);
   } catch (e) {
     if (io.signal.aborted) return cancelled(io);
     const message = daemonMessage(e);
@@ -141,7 +142,9 @@ async function reportImage(docker: import('dockerode'), io: CommandIO, imageId: 
 }
 
 /** Classic: the daemon's own text, with the session LABEL step the daemon appends kept out of sight. */
-async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, instructions: DfInstruction[], io: CommandIO, labelCount: { all: number; ours: number }): Promise<StreamOutcome> {
+async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, outline: { stages: DfStage[]; instructions: DfInstruction[] }, rows: Map<string, number>, io: CommandIO, labelCount: { all: number; ours: number }): Promise<StreamOutcome> {
+  const { instructions } = outline;
+  const stageNames = outline.stages.map((s) => s.name);
   const res: StreamOutcome = { steps: [] };
   let carry = '';
   let pending: BuildStepEvent | undefined;
@@ -163,6 +166,10 @@ async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, '
       l = `Step ${n}/${of - labelCount.ours} : ${text}`;
       const ins = instructions[n - 1];
       pending = { type: 'build.step', step: n, of: of - labelCount.ours, stageIndex: ins?.stageIndex ?? 0, instruction: text, line: ins?.line ?? 0, cached: /^FROM /i.test(text) ? null : false };
+      const row = ins ? rows.get(`${ins.stageIndex}:${ins.line}`) : undefined;
+      if (row !== undefined) pending.historyIndex = row;
+      const stageName = ins ? stageNames[ins.stageIndex] : undefined;
+      if (stageName) pending.stage = stageName;
     } else if (hiding && !/^Successfully /.test(l)) return;
     else if (pending && l === ' ---> Using cache') pending.cached = true;
     else if (pending && /^ ---> [0-9a-f]{12}$/.test(l)) {
@@ -191,7 +198,7 @@ async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, '
 }
 
 /** BuildKit: the trace rendered as `--progress=plain` (stderr, as the CLI writes it) and a step event per finished `[i/n]` vertex. */
-async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, stages: ReturnType<typeof outlineDockerfile>['stages'], io: CommandIO): Promise<StreamOutcome> {
+async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, stages: DfStage[], rows: Map<string, number>, io: CommandIO): Promise<StreamOutcome> {
   const res: StreamOutcome = { steps: [] };
   const printer = new PlainPrinter((l) => out.stderr(l));
   const reported = new Set<string>();
@@ -217,6 +224,8 @@ async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 
           const ev: BuildStepEvent = { type: 'build.step', step: sv.step, of: sv.of, stageIndex: ins?.stageIndex ?? 0, instruction: sv.instruction, line: ins?.line ?? 0, cached: isFrom ? null : v.cached };
           const name = stages[ev.stageIndex]?.name;
           if (name) ev.stage = name;
+          const row = ins ? rows.get(`${ins.stageIndex}:${ins.line}`) : undefined;
+          if (row !== undefined) ev.historyIndex = row;
           res.steps.push(ev);
           io.event(ev);
         }

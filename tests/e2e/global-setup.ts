@@ -11,6 +11,8 @@ import { serveStatic, type StaticServer } from './static-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     appUrl: string;
+    /** The built app's folder (the companion server serves it in the real-mode test). */
+    distDir: string;
   }
 }
 
@@ -31,6 +33,7 @@ export async function setup(project: TestProject): Promise<void> {
   });
   server = await serveStatic(OUT, BASE);
   project.provide('appUrl', server.url);
+  project.provide('distDir', OUT);
 }
 
 export async function teardown(): Promise<void> {

@@ -73,6 +73,9 @@ describeEngine('real mode through the companion server', () => {
       // FROM reports no cache state; the first build's COPY and RUN ran, the second took both from the cache
       expect(steps(0, again).slice(-2)).toEqual([false, false]);
       expect(steps(again, events.length).slice(-2)).toEqual([true, true]);
+      // each step names the history row it wrote, as the layer view joins them (the base has one row)
+      const rows = events.slice(again).flatMap((e) => (e.type === 'build.step' && e.historyIndex !== undefined ? [e.historyIndex] : []));
+      expect(rows.slice(-2)).toEqual([1, 2]);
     }
   });
 

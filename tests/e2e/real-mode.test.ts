@@ -1,0 +1,67 @@
+/// <reference lib="dom" />
+/**
+ * Real mode in Chromium: the companion server serves the app and a real engine; the page
+ * opens with the launch token, the console's docker build runs on the engine, and the
+ * layer view draws the steps the engine reported. Screenshot: test-results/real-mode.png.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startServer, type RunningServer } from '../../server/app.js';
+import { newToken } from '../../server/guard.js';
+import { connectEngine, type EngineConnection } from '../../server/real.js';
+import { noEngine } from '../server/engine.js';
+import { chromiumNote, focusConsole, haveChromium, launch, screen, shot, type } from './harness.js';
+
+let browser: Browser | undefined;
+let server: RunningServer | undefined;
+let engine: EngineConnection | undefined;
+
+describe.skipIf(!haveChromium || noEngine !== null)(`real mode in Chromium (${noEngine ? `skipped: no Docker engine: ${noEngine}` : chromiumNote})`, () => {
+  beforeAll(async () => {
+    engine = await connectEngine({ seed: true, registry: 'off' });
+    if (!engine.ok) throw new Error(engine.reason);
+    server = await startServer({ port: 0, listen: '127.0.0.1', distDir: inject('distDir'), token: newToken(), real: engine.real });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (engine?.ok) await engine.shutdown();
+  });
+
+  it('builds on the real engine from the console, and the layer view draws what it reported', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server!.openUrl);
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 20_000 }).toMatch(/^Real Docker on /);
+    // the token left the address bar
+    expect(page.url()).not.toMatch(/token/);
+    await focusConsole(page);
+    try {
+    await type(page, 'cd hello');
+    await type(page, `echo "RUN echo ${Date.now()} > /built" >> Dockerfile`);
+    await page.keyboard.type('docker build -t hello .');
+    const before = await screen(page);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((prev) => document.querySelector('.xterm-rows')?.textContent !== prev && /learner@layerlab:\S*\$\s*$/.test(document.querySelector('.xterm-rows')?.textContent ?? ''), before, { timeout: 60_000 });
+    expect(await screen(page)).toMatch(/naming to docker\.io\/library\/hello:latest/);
+    await type(page, 'docker run --rm hello');
+    expect(await screen(page)).toMatch(/Hello from Layerlab!/);
+    // the layer view shows the build's steps, the new RUN among them
+    await page.getByRole('tab', { name: 'Layers', exact: true }).click();
+    await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/RUN echo/);
+    await shot(page, 'real-mode');
+    // a refused flag says why, and nothing reaches the daemon
+    await focusConsole(page);
+    await type(page, 'docker run --privileged hello');
+    expect(await screen(page)).toMatch(/--privileged is not allowed/);
+    } catch (e) {
+      await shot(page, 'real-mode-failed');
+      throw new Error(`${(e as Error).message}\nconsole:\n${await screen(page)}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
