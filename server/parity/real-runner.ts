@@ -138,7 +138,7 @@ function realDriver(scope: SessionScope, work: string, builder: 'classic' | 'bui
         return 1;
       }
       // then what the session does: the policy, then the handler with the canonical argv
-      const checked = checkCommand(argv);
+      const checked = checkCommand(ctx?.argv ?? argv);
       if (!checked.ok) {
         for (const l of checked.message.split('\n')) stderr(l);
         return checked.exitCode;

@@ -22,7 +22,7 @@ function buildArgs(argv: string[]): string[] | null {
  * console prints; null when argv is not a build (or cannot be parsed: the server then prints
  * docker's usage error).
  */
-export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, argv: string[]): { context: ContextEntry[] } | { error: string } | null {
+export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, argv: string[]): { context: ContextEntry[]; argv: string[] } | { error: string } | null {
   const rest = buildArgs(argv);
   const spec = COMMANDS.get('build')?.spec;
   if (!rest || !spec) return null;
@@ -49,5 +49,27 @@ export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, arg
     if (e.type === 'symlink') return { error: `layerlab: real mode sends only files and folders, and ${path} is a symbolic link` };
     out.push(e.type === 'dir' ? { path, type: 'dir', mode: e.mode, mtime: e.mtime } : { path, type: 'file', mode: e.mode, mtime: e.mtime, data: toBase64(e.data ?? new Uint8Array()) });
   }
-  return { context: out };
+  return { context: out, argv: fileArgWithin(argv, rest.length, fileArg === undefined ? undefined : dfRel) };
+}
+
+/**
+ * The docker CLI reads `-f` relative to the console's folder and puts that file into the
+ * context; the server only has the context, so `-f` is rewritten to the path inside it.
+ */
+function fileArgWithin(argv: string[], restLength: number, dfRel: string | undefined): string[] {
+  if (dfRel === undefined) return argv;
+  const head = argv.slice(0, argv.length - restLength);
+  const rest = argv.slice(argv.length - restLength);
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') {
+      kept.push(...rest.slice(i));
+      break;
+    }
+    if (a === '-f' || a === '--file') i++;
+    else if (a.startsWith('--file=') || (a.startsWith('-f') && !a.startsWith('--'))) continue;
+    else kept.push(a);
+  }
+  return [...head, `--file=${dfRel}`, ...kept];
 }

@@ -155,7 +155,7 @@ export class RemoteBackend implements Backend {
       return 1;
     }
     const tty = out.tty?.takeInput ? wantsTty(argv) : false;
-    const cmd = this.conn.docker(argv, { env, context: ctx?.context, tty }, { out: (stream, text) => (stream === 'stdout' ? out.stdout(text) : out.stderr(text)), tty: (data) => out.tty?.write(data) }, signal);
+    const cmd = this.conn.docker(ctx?.argv ?? argv, { env, context: ctx?.context, tty }, { out: (stream, text) => (stream === 'stdout' ? out.stdout(text) : out.stderr(text)), tty: (data) => out.tty?.write(data) }, signal);
     if (tty && out.tty?.takeInput) {
       const release = out.tty.takeInput((data) => cmd.stdin(data));
       cmd.resize(out.tty.columns, out.tty.rows ?? 24);
