@@ -125,7 +125,11 @@ export const push: RealCommand = async (scope, argv, io) => {
     const manifest = await fetchManifest(scope.registry!, r.path, digest);
     let moved = 0;
     let saved = 0;
+    // an image can hold the same layer twice (two RUNs that change nothing alike): docker pushes it once
+    const seen = new Set<string>();
     diffIds.forEach((diffId, i) => {
+      if (seen.has(diffId)) return;
+      seen.add(diffId);
       const status = outcome.last.get(diffId.replace(/^sha256:/, '').slice(0, 12)) ?? '';
       const size = manifest?.layers[i]?.size ?? 0;
       const mounted = /^Mounted from (.+)$/.exec(status);

@@ -16,11 +16,13 @@ export interface SeedImage {
   ref: string;
   /** What the lesson text may say about it. */
   description: string;
+  /** CMD of its config; none when absent (as the oracle's base has none). */
+  cmd?: string[];
 }
 
 /** The images `seedImages` makes. */
 export const SEED_IMAGES: SeedImage[] = [
-  { ref: 'busybox:latest', description: 'BusyBox 1.35 (static) with a root and a nobody user: sh and the usual file tools' },
+  { ref: 'busybox:latest', description: 'BusyBox 1.35 (static) with a root and a nobody user: sh and the usual file tools', cmd: ['sh'] },
   // the simulator's starter workspace and the oracle scenarios build FROM this name
   { ref: 'oracle-base:local', description: 'the same BusyBox rootfs under the name the oracle scenarios and the starter workspace use' },
 ];
@@ -43,7 +45,10 @@ export async function busyboxRootfs(busybox: Buffer): Promise<Buffer> {
   const mtime = new Date(1_700_000_000_000);
   const dir = (name: string, mode = 0o755) => p.entry({ name, type: 'directory', mode, mtime, uid: 0, gid: 0 });
   const file = (name: string, content: Buffer | string, mode = 0o644) => p.entry({ name, type: 'file', mode, mtime, uid: 0, gid: 0 }, content);
-  for (const d of ['bin', 'etc', 'root', 'home', 'var', 'usr', 'usr/bin', 'dev', 'proc', 'sys']) dir(d, d === 'root' ? 0o700 : 0o755);
+  // the oracle base's layout exactly: the engine makes /dev, /proc and /sys itself, and
+  // a first RUN's layer shows it doing so (parity with the recorded scenarios depends on it)
+  for (const d of ['bin', 'etc']) dir(d);
+  dir('root', 0o700);
   dir('tmp', 0o1777);
   file('bin/busybox', busybox, 0o755);
   for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
@@ -69,7 +74,7 @@ export async function seedImages(docker: Docker, opts: { force?: boolean } = {})
     if (!opts.force && (await baseImageExists(docker, img.ref))) continue;
     const tar = await busyboxRootfs(hostBusybox());
     const [repo, tag] = img.ref.split(':') as [string, string];
-    const stream = (await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, 'CMD ["sh"]'] } as never)) as unknown as NodeJS.ReadableStream;
+    const stream = (await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, ...(img.cmd ? [`CMD ${JSON.stringify(img.cmd)}`] : [])] } as never)) as unknown as NodeJS.ReadableStream;
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, res: { error?: string }[]) => (err ? reject(err) : res.find((r) => r.error) ? reject(new Error(res.find((r) => r.error)!.error)) : resolve())));
     made.push(img.ref);
   }
