@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import Docker from 'dockerode';
 import type { EngineInfo } from '../src/shared/protocol.js';
 import { build } from './docker/build.js';
+import { commit } from './docker/container-control.js';
 import { create, diff, kill, logs, ps, rm, run, start, stop } from './docker/containers.js';
 import { watchEngineEvents } from './docker/engine-events.js';
 import { exec } from './docker/exec.js';
@@ -35,6 +36,7 @@ export const REAL_HANDLERS = new Map<string, RealCommand>([
   ['logs', logs],
   ['exec', exec],
   ['diff', diff],
+  ['commit', commit],
   ['images', images],
   ['history', history],
   ['inspect', inspect],

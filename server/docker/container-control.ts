@@ -1,5 +1,5 @@
 /** Stopping, killing, removing and diffing the session's containers on the real engine. */
-import { diff as simDiff, kill as simKill, rm as simRm, stop as simStop } from '../../src/cli/commands/container-control.js';
+import { commit as simCommit, diff as simDiff, kill as simKill, rm as simRm, stop as simStop } from '../../src/cli/commands/container-control.js';
 import { eachContainer, mustFindContainer, noSuchContainerCli, realCommand, statusOf } from './container-common.js';
 
 /** Treats the daemon's 304 (already in the wanted state) as success, as the docker CLI does. */
@@ -60,5 +60,33 @@ export const diff = realCommand(simDiff.spec, async (scope, f, io) => {
   const c = await mustFindContainer(scope, f.args[0]!, noSuchContainerCli);
   const changes = ((await scope.docker.getContainer(c.Id).changes()) ?? []) as { Kind: number; Path: string }[];
   for (const ch of [...changes].sort((a, b) => comparePaths(a.Path, b.Path))) io.stdout(`${CHANGE_KINDS[ch.Kind] ?? '?'} ${ch.Path}`);
+  return 0;
+});
+
+/**
+ * `docker commit CONTAINER [REPOSITORY[:TAG]]`: the container's writable layer as a new image.
+ * The image keeps the container's labels, so it belongs to the session like a build.
+ */
+export const commit = realCommand(simCommit.spec, async (scope, f, io) => {
+  const c = await mustFindContainer(scope, f.args[0]!, noSuchContainerCli);
+  const ref = f.args[1];
+  let repo: string | undefined;
+  let tag: string | undefined;
+  if (ref) {
+    const colon = ref.lastIndexOf(':');
+    [repo, tag] = colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  }
+  const res = (await scope.docker.getContainer(c.Id).commit({
+    ...(repo ? { repo, tag } : {}),
+    comment: f.string('message') ?? '',
+    author: f.string('author') ?? '',
+    // -p defaults to true: only an explicit --pause=false turns it off
+    pause: f.string('pause') === undefined || f.bool('pause'),
+    changes: f.list('change'),
+  } as Record<string, unknown>)) as { Id?: string; id?: string };
+  const id = res.Id ?? res.id ?? '';
+  io.stdout(id);
+  io.event({ type: 'image.created', imageId: id });
+  if (repo) io.event({ type: 'image.tagged', imageId: id, tag: `${repo}:${tag}` });
   return 0;
 });

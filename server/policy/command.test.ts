@@ -220,7 +220,7 @@ describe('checkCommand: other commands', () => {
     [['restart', 'web'], 'not available'],
     [['network', 'create', 'n'], 'not available'],
     [['swarm', 'init'], 'not available'],
-    [['commit', 'web', 'img'], 'not available'],
+    [['commit', '-c', 'LABEL org.layerlab.session=other', 'web', 'img'], 'org.layerlab.'],
     [['login'], 'credentials'],
     [['-H', 'tcp://1.2.3.4:2375', 'ps'], 'global option -H'],
     [['--context', 'remote', 'ps'], 'global option'],

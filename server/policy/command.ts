@@ -20,13 +20,13 @@ export type CommandCheck = { ok: true; command: string; argv: string[] } | { ok:
 const REFUSED = 125;
 
 /** Canonical command names real mode offers (group forms like `image ls` resolve to these through the CLI's aliases). */
-export const REAL_COMMANDS = ['build', 'run', 'create', 'start', 'stop', 'kill', 'rm', 'ps', 'logs', 'exec', 'images', 'history', 'inspect', 'image inspect', 'container inspect', 'tag', 'rmi', 'diff', 'pull', 'push', 'volume create', 'volume ls', 'volume inspect', 'volume rm', 'version'] as const;
+export const REAL_COMMANDS = ['build', 'run', 'create', 'start', 'stop', 'kill', 'rm', 'ps', 'logs', 'exec', 'images', 'history', 'inspect', 'image inspect', 'container inspect', 'tag', 'rmi', 'diff', 'pull', 'push', 'volume create', 'volume ls', 'volume inspect', 'volume rm', 'version', 'commit'] as const;
 
 /** `version` is not in the simulator's CLI; it only reports what the welcome message already tells. */
 const versionSpec: CommandSpec = { name: 'version', usage: '[OPTIONS]', description: 'Show the Docker version information', args: { max: 0 }, flags: [{ name: 'format', short: 'f', type: 'string', help: 'Format the output using the given Go template' }] };
 
 /** Real docker commands the simulator does not have: refused as unavailable, not as "not a docker command". */
-const OTHER_DOCKER_COMMANDS = new Set(['attach', 'builder', 'buildx', 'checkpoint', 'commit', 'compose', 'config', 'container', 'context', 'cp', 'events', 'export', 'image', 'import', 'info', 'load', 'login', 'logout', 'manifest', 'network', 'node', 'pause', 'plugin', 'port', 'rename', 'restart', 'save', 'search', 'secret', 'service', 'stack', 'stats', 'swarm', 'system', 'top', 'trust', 'unpause', 'update', 'volume', 'wait']);
+const OTHER_DOCKER_COMMANDS = new Set(['attach', 'builder', 'buildx', 'checkpoint', 'compose', 'config', 'container', 'context', 'cp', 'events', 'export', 'image', 'import', 'info', 'load', 'login', 'logout', 'manifest', 'network', 'node', 'pause', 'plugin', 'port', 'rename', 'restart', 'save', 'search', 'secret', 'service', 'stack', 'stats', 'swarm', 'system', 'top', 'trust', 'unpause', 'update', 'volume', 'wait']);
 
 /** Why a command outside the allowlist is refused, when there is more to say than "not offered". */
 const WHY_NOT: Record<string, string> = {
@@ -113,6 +113,8 @@ const buildRules: Rule[] = [
 ];
 
 const RULES: Record<string, Rule[]> = {
+  // a LABEL change in the server's namespace would pass the image off as another session's
+  commit: [{ flag: { name: 'change', short: 'c', type: 'list', help: '' }, refuse: (v) => (/^\s*LABEL\b/i.test(v) && /org\.layerlab\./i.test(v) ? 'labels under org.layerlab. are how the server tells sessions and base images apart' : null) }],
   run: runRules,
   create: runRules,
   build: buildRules,
