@@ -2,8 +2,8 @@
  * Real-mode commands accept exactly the simulator's flags (its CommandSpecs) and answer bad
  * ones with docker's usage errors, as the simulated CLI does.
  */
-import { DockerError } from '../../src/engine/errors.js';
-import { Flags, HelpRequest, parseFlags, usageText, type CommandSpec } from '../../src/cli/flags.js';
+import { cliErrorExit, Flags, parseFlags, type CommandSpec } from '../../src/cli/flags.js';
+import { daemonMessage as engineMessage } from './container-common.js';
 import type { CommandIO } from './types.js';
 
 /** Parses argv against a command's spec; on `--help` or a usage error prints it and returns the exit code. */
@@ -11,14 +11,8 @@ export function parseCommandFlags(spec: CommandSpec, argv: string[], io: Command
   try {
     return new Flags(parseFlags(spec, argv));
   } catch (e) {
-    if (e instanceof HelpRequest) {
-      for (const l of usageText(e.spec)) io.stdout(l);
-      return 0;
-    }
-    if (e instanceof DockerError) {
-      for (const l of e.message.split('\n')) io.stderr(l);
-      return e.exitCode;
-    }
+    const code = cliErrorExit(e, io);
+    if (code !== null) return code;
     throw e;
   }
 }
@@ -52,9 +46,7 @@ export function jsonLines(stream: NodeJS.ReadableStream, onMessage: (m: Record<s
   });
 }
 
-/** The daemon's message from a dockerode error (docker-modem puts it in `json` or the text). */
+/** The daemon's message from a dockerode error, or the error's own text when it is not one. */
 export function daemonMessage(e: unknown): string {
-  const err = e as { json?: { message?: string } | null; message?: string };
-  if (err.json?.message) return err.json.message;
-  return (err.message ?? String(e)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+  return engineMessage(e) ?? ((e as Error)?.message ?? String(e)).trim();
 }

@@ -6,8 +6,7 @@
 import { realCommandSpec } from '../policy/command.js';
 import type Docker from 'dockerode';
 import { DockerError } from '../../src/engine/errors.js';
-import { TemplateError } from '../../src/cli/format/template-error.js';
-import { Flags, HelpRequest, parseFlags, usageText, type CommandSpec } from '../../src/cli/flags.js';
+import { cliErrorExit, Flags, parseFlags, type CommandSpec } from '../../src/cli/flags.js';
 import { LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './types.js';
 
 /** A container of the session, as the list endpoint returns it. */
@@ -22,18 +21,8 @@ export function realCommand(spec: CommandSpec, fn: (scope: SessionScope, f: Flag
     try {
       return await fn(scope, new Flags(parseFlags(withRealFlags(spec), argv)), io);
     } catch (e) {
-      if (e instanceof HelpRequest) {
-        for (const l of usageText(e.spec)) io.stdout(l);
-        return 0;
-      }
-      if (e instanceof TemplateError) {
-        io.stderr(e.message);
-        return 1;
-      }
-      if (e instanceof DockerError) {
-        for (const l of e.message.split('\n')) io.stderr(l);
-        return e.exitCode;
-      }
+      const code = cliErrorExit(e, io);
+      if (code !== null) return code;
       const msg = daemonMessage(e);
       if (msg === null) throw e;
       io.stderr(`Error response from daemon: ${msg}`);

@@ -4,9 +4,7 @@
  * handler body, so a real command fails with the words and exit code docker uses.
  */
 import type Docker from 'dockerode';
-import { Flags, HelpRequest, parseFlags, usageText, type CommandSpec } from '../../src/cli/flags.js';
-import { TemplateError } from '../../src/cli/format/template.js';
-import { DockerError } from '../../src/engine/errors.js';
+import { cliErrorExit, Flags, parseFlags, type CommandSpec } from '../../src/cli/flags.js';
 import type { CommandIO } from './types.js';
 
 /** An Engine API error: the daemon's status code and message. */
@@ -54,18 +52,8 @@ export async function runCli(spec: CommandSpec, argv: string[], io: CommandIO, b
   try {
     return await body(new Flags(parseFlags(spec, argv)));
   } catch (e) {
-    if (e instanceof HelpRequest) {
-      for (const l of usageText(e.spec)) io.stdout(l);
-      return 0;
-    }
-    if (e instanceof DockerError) {
-      for (const l of e.message.split('\n')) io.stderr(l);
-      return e.exitCode;
-    }
-    if (e instanceof TemplateError) {
-      io.stderr(e.message);
-      return 1;
-    }
+    const code = cliErrorExit(e, io);
+    if (code !== null) return code;
     if (e instanceof EngineError) {
       io.stderr(`Error response from daemon: ${e.message}`);
       return 1;

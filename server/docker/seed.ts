@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { pack } from 'tar-stream';
+import { tarBuffer } from '../tar.js';
 import { LABEL_BASE } from './types.js';
 
 /** A base image the seeder can make. */
@@ -34,29 +34,21 @@ export const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
 const APPLETS = ['sh', 'ash', 'ls', 'echo', 'cat', 'mkdir', 'id', 'hostname', 'ps', 'sleep', 'touch', 'rm', 'cp', 'mv', 'chmod', 'chown', 'wc', 'true', 'false', 'printf', 'pwd', 'env', 'head', 'tail', 'dd', 'test', 'stat', 'find', 'sort', 'grep', 'sed', 'awk', 'uname', 'date', 'du', 'df', 'ln', 'whoami', 'kill', 'top', 'mount', 'ip', 'ifconfig', 'nc', 'wget', 'vi', 'tr', 'cut', 'uniq', 'xargs', 'tee', 'md5sum', 'sha256sum', 'seq', 'yes', 'free', 'uptime', 'basename', 'dirname', 'readlink', 'gzip', 'tar', 'httpd', 'nslookup', 'ping'];
 
 /** The rootfs tarball of the busybox base: /bin/busybox, applet links, /etc/passwd and group, /tmp, /root. */
-export async function busyboxRootfs(busybox: Buffer): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    p.on('end', () => resolve());
-    p.on('error', reject);
+export function busyboxRootfs(busybox: Buffer): Promise<Buffer> {
+  return tarBuffer((p) => {
+    const mtime = new Date(1_700_000_000_000);
+    const dir = (name: string, mode = 0o755) => p.entry({ name, type: 'directory', mode, mtime, uid: 0, gid: 0 });
+    const file = (name: string, content: Buffer | string, mode = 0o644) => p.entry({ name, type: 'file', mode, mtime, uid: 0, gid: 0 }, content);
+    // the oracle base's layout exactly: the engine makes /dev, /proc and /sys itself, and
+    // a first RUN's layer shows it doing so (parity with the recorded scenarios depends on it)
+    for (const d of ['bin', 'etc']) dir(d);
+    dir('root', 0o700);
+    dir('tmp', 0o1777);
+    file('bin/busybox', busybox, 0o755);
+    for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
+    file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+    file('etc/group', 'root:x:0:\nnogroup:x:65534:\n');
   });
-  const mtime = new Date(1_700_000_000_000);
-  const dir = (name: string, mode = 0o755) => p.entry({ name, type: 'directory', mode, mtime, uid: 0, gid: 0 });
-  const file = (name: string, content: Buffer | string, mode = 0o644) => p.entry({ name, type: 'file', mode, mtime, uid: 0, gid: 0 }, content);
-  // the oracle base's layout exactly: the engine makes /dev, /proc and /sys itself, and
-  // a first RUN's layer shows it doing so (parity with the recorded scenarios depends on it)
-  for (const d of ['bin', 'etc']) dir(d);
-  dir('root', 0o700);
-  dir('tmp', 0o1777);
-  file('bin/busybox', busybox, 0o755);
-  for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
-  file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
-  file('etc/group', 'root:x:0:\nnogroup:x:65534:\n');
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }
 
 /** Reads the host's static busybox, or explains which package gives it. */

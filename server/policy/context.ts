@@ -5,8 +5,9 @@
  * instruction to touch the host.
  */
 import { gunzipSync } from 'node:zlib';
-import { extract, pack } from 'tar-stream';
+import { extract } from 'tar-stream';
 import type { ContextEntry } from '../../src/shared/protocol.js';
+import { tarBuffer } from '../tar.js';
 
 /** How much a build context may hold. */
 export interface ContextLimits {
@@ -223,21 +224,13 @@ function escapes(name: string, target: string): boolean {
 }
 
 /** Packs checked context entries into an uncompressed tar for POST /build. */
-export async function packContext(entries: ContextEntry[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    p.on('end', () => resolve());
-    p.on('error', reject);
+export function packContext(entries: ContextEntry[]): Promise<Buffer> {
+  return tarBuffer((p) => {
+    for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      // masked again here: packContext may be handed entries that never went through checkContext
+      const header = { name: e.path, mode: e.mode & 0o777, mtime: new Date(e.mtime * 1000), uid: 0, gid: 0 };
+      if (e.type === 'dir') p.entry({ ...header, type: 'directory' });
+      else p.entry({ ...header, type: 'file' }, Buffer.from(e.data ?? '', 'base64'));
+    }
   });
-  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    // masked again here: packContext may be handed entries that never went through checkContext
-    const header = { name: e.path, mode: e.mode & 0o777, mtime: new Date(e.mtime * 1000), uid: 0, gid: 0 };
-    if (e.type === 'dir') p.entry({ ...header, type: 'directory' });
-    else p.entry({ ...header, type: 'file' }, Buffer.from(e.data ?? '', 'base64'));
-  }
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }

@@ -3,7 +3,6 @@
  * exactly what the docker CLI prints and returning its exit code.
  */
 import type { Engine } from '../engine/engine.js';
-import { DockerError } from '../engine/errors.js';
 import { build } from './commands/build.js';
 import { create, run, start } from './commands/containers.js';
 import { commit, containerPrune, diff, kill, pause, rename, restart, rm, stop, unpause, wait } from './commands/container-control.js';
@@ -18,8 +17,7 @@ import { imageInspectCmd, inspect } from './commands/inspect.js';
 import { systemDf, builderPrune } from './commands/system.js';
 import { login, logout, pull, push } from './commands/registry.js';
 import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './commands/volumes.js';
-import { Flags, HelpRequest, parseFlags, usageText } from './flags.js';
-import { TemplateError } from './format/template.js';
+import { cliErrorExit, Flags, parseFlags } from './flags.js';
 import type { CliIO, DockerCommand } from './types.js';
 import { workspaceBinds } from './workspace-binds.js';
 
@@ -62,18 +60,8 @@ export function runDocker(engine: Engine, argv: string[], io: CliIO): number {
     const flags = new Flags(parseFlags(cmd.spec, rest));
     return cmd.run(engine, flags, io);
   } catch (e) {
-    if (e instanceof HelpRequest) {
-      for (const l of usageText(e.spec)) io.stdout(l);
-      return 0;
-    }
-    if (e instanceof TemplateError) {
-      io.stderr(e.message);
-      return 1;
-    }
-    if (e instanceof DockerError) {
-      for (const l of e.message.split('\n')) io.stderr(l);
-      return e.exitCode;
-    }
+    const code = cliErrorExit(e, io);
+    if (code !== null) return code;
     // a bug in the simulator must not take the learner's world with it
     engine.rollback(before);
     io.stderr(`layerlab: internal error in the simulator: ${(e as Error).message ?? e} (nothing was changed; please report this command)`);

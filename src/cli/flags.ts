@@ -4,6 +4,7 @@
  * repeatable list flags, and its error messages and usage text.
  */
 import { DockerError } from '../engine/errors.js';
+import { TemplateError } from './format/template-error.js';
 
 export type FlagType = 'bool' | 'string' | 'list' | 'int' | 'duration' | 'bytes' | 'decimal';
 
@@ -167,4 +168,24 @@ export class Flags {
   has(name: string): boolean {
     return this.p.values.has(name);
   }
+}
+
+/**
+ * Prints what the docker CLI prints for an error a command threw (`--help`, usage errors,
+ * DockerErrors, Go template errors) and returns its exit code; null for any other error.
+ */
+export function cliErrorExit(e: unknown, io: { stdout(line: string): void; stderr(line: string): void }): number | null {
+  if (e instanceof HelpRequest) {
+    for (const l of usageText(e.spec)) io.stdout(l);
+    return 0;
+  }
+  if (e instanceof TemplateError) {
+    io.stderr(e.message);
+    return 1;
+  }
+  if (e instanceof DockerError) {
+    for (const l of e.message.split('\n')) io.stderr(l);
+    return e.exitCode;
+  }
+  return null;
 }

@@ -5,10 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RemoteConnection, type SocketLike } from '../../src/backends/remote-connection.js';
-import type { ContextEntry } from '../../src/shared/protocol.js';
 import { LABEL_INSTANCE } from '../../server/docker/types.js';
+import { connectTo, contextFile } from './client.js';
 import { describeEngine, docker } from './engine.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -32,7 +30,7 @@ function launch(): Promise<{ proc: ChildProcess; port: number; token: string }> 
   });
 }
 
-const file = (p: string, text: string): ContextEntry => ({ path: p, type: 'file', mode: 0o644, mtime: 1_700_000_000, data: Buffer.from(text).toString('base64') });
+const file = contextFile;
 
 async function labelled(): Promise<{ containers: number; images: number; volumes: number }> {
   const filters = JSON.stringify({ label: [LABEL_INSTANCE] });
@@ -44,8 +42,7 @@ describeEngine('the companion server killed mid-build', () => {
   it('leaves nothing labelled behind once it starts again', async () => {
     for (let round = 0; round < 3; round++) {
       const { proc, port, token } = await launch();
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { origin: `http://127.0.0.1:${port}` } });
-      const conn = await RemoteConnection.open(ws as unknown as SocketLike, token);
+      const conn = await connectTo(port, token);
       const sink = { out: () => undefined, tty: () => undefined };
       // a container, a volume and an image that outlive the build, then a build that is still running
       await conn.docker(['volume', 'create', `crash-${round}`], {}, sink).done;
@@ -59,7 +56,7 @@ describeEngine('the companion server killed mid-build', () => {
       const gone = new Promise((r) => proc.on('exit', r));
       proc.kill('SIGKILL');
       await gone;
-      ws.terminate();
+      conn.close();
     }
     expect((await labelled()).containers).toBeGreaterThan(0);
     // a fresh launch reaps what the killed ones left, then a clean stop

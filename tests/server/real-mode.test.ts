@@ -3,35 +3,23 @@
  * the browser's own RemoteConnection over a WebSocket, as a learner's console drives it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RemoteConnection, type SocketLike } from '../../src/backends/remote-connection.js';
+import type { RemoteConnection } from '../../src/backends/remote-connection.js';
 import type { EngineEvent } from '../../src/shared/events.js';
-import type { ContextEntry } from '../../src/shared/protocol.js';
 import type { WorldView } from '../../src/shared/world.js';
 import { startServer, type RunningServer } from '../../server/app.js';
 import { LABEL_SESSION } from '../../server/docker/types.js';
 import { newToken } from '../../server/guard.js';
 import { connectEngine, type EngineConnection } from '../../server/real.js';
+import { connectTo, contextFile, dockerOn } from './client.js';
 import { describeEngine, docker } from './engine.js';
 
 const token = newToken();
 let server: RunningServer;
 let engine: EngineConnection;
 
-async function connect(): Promise<RemoteConnection> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-  return RemoteConnection.open(ws as unknown as SocketLike, token, { cols: 100, rows: 30 });
-}
-
-/** Runs one docker command; resolves with its code and output lines. */
-async function docker_(conn: RemoteConnection, argv: string[], opts: { env?: Record<string, string>; context?: ContextEntry[] } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await conn.docker(argv, opts, { out: (s, t) => (s === 'stdout' ? out : err).push(t), tty: () => undefined }).done;
-  return { code, out, err };
-}
-
-const file = (path: string, text: string): ContextEntry => ({ path, type: 'file', mode: 0o644, mtime: 1_700_000_000, data: Buffer.from(text).toString('base64') });
+const connect = () => connectTo(server.port, token);
+const docker_ = dockerOn;
+const file = contextFile;
 
 describeEngine('real mode through the companion server', () => {
   let conn: RemoteConnection;

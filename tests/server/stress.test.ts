@@ -4,31 +4,21 @@
  * made is checked against the locked template.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RemoteConnection, type SocketLike } from '../../src/backends/remote-connection.js';
+import type { RemoteConnection } from '../../src/backends/remote-connection.js';
 import { startServer, type RunningServer } from '../../server/app.js';
 import { assertLockedTemplate } from '../../server/docker/template.js';
 import { LABEL_INSTANCE } from '../../server/docker/types.js';
 import { newToken } from '../../server/guard.js';
 import { connectEngine, type EngineConnection } from '../../server/real.js';
+import { connectTo, dockerOn } from './client.js';
 import { describeEngine, docker } from './engine.js';
 
 const token = newToken();
 let server: RunningServer;
 let engine: EngineConnection;
 
-async function connect(): Promise<RemoteConnection> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-  return RemoteConnection.open(ws as unknown as SocketLike, token, { cols: 100, rows: 30 });
-}
-
-async function run(conn: RemoteConnection, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const started = Date.now();
-  const code = await conn.docker(argv, {}, { out: (s, t) => (s === 'stdout' ? out : err).push(t), tty: () => undefined }).done;
-  return { code, out, err, ms: Date.now() - started };
-}
+const connect = () => connectTo(server.port, token);
+const run = dockerOn;
 
 describeEngine('hostile commands on the real engine', () => {
   let attacker: RemoteConnection;
