@@ -63,7 +63,9 @@ export const build: RealCommand = async (scope, argv, io) => {
   const quiet = f.bool('quiet');
   // FROM and COPY --from may only name images this session can see (its own and the bases);
   // `# syntax=`, RUN --mount and ADD from URLs reach outside the build and are refused
-  const problems = checkDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'), await allowedBases(scope), buildArgs);
+  // what the build needs from the engine, asked at once: the daemon answers these in parallel
+  const [isAllowedBase, tar, rows, previous] = await Promise.all([allowedBases(scope), packContext(context), historyIndexes(scope.docker, outline.stages, f.string('target')), currentTargets(scope.docker, tags)]);
+  const problems = checkDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'), isAllowedBase, buildArgs);
   if (problems.length) {
     // a Dockerfile that does not parse is refused here too, but in the words the daemon uses
     const parse = problems.find((p) => p.startsWith('Dockerfile: '));
@@ -71,9 +73,6 @@ export const build: RealCommand = async (scope, argv, io) => {
     else for (const p of problems) io.stderr(p);
     return 1;
   }
-  const tar = await packContext(context);
-  const rows = await historyIndexes(scope.docker, outline.stages, f.string('target'));
-  const previous = await currentTargets(scope.docker, tags);
   io.event({ type: 'build.start', builder, tags, stages: Math.max(1, outline.stages.length) });
   const out = quiet ? { stdout: () => {}, stderr: (l: string) => io.stderr(l) } : io;
   if (builder === 'classic' && !quiet) {

@@ -21,6 +21,8 @@ import { connectTo, contextFile } from '../server/client.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: process.env.BENCH_RUNS ?? '5' } } });
 const RUNS = Math.max(3, Number(args.runs));
+/** Debian's docker.io client (20.10): a newer client wants the buildx plugin for BuildKit. */
+const DOCKER_CLI = process.env.DOCKER_CLI ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const log = (s: string) => process.stderr.write(s + '\n');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
@@ -59,7 +61,7 @@ for (const builder of ['classic', 'buildkit'] as const) {
     if (code !== 0) throw new Error(`server build failed (${code})`);
     viaServer.push(performance.now() - t);
     t = performance.now();
-    execFileSync('docker', ['build', '--no-cache', '--network', 'none', '-q', '-t', 'bench-cli', dir], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    execFileSync(DOCKER_CLI, ['build', '--no-cache', '--network', 'none', '-q', '-t', 'bench-cli', dir], { env: { ...process.env, ...env }, stdio: 'ignore' });
     viaCli.push(performance.now() - t);
     log(`${builder} ${i + 1}/${RUNS}: server ${viaServer.at(-1)!.toFixed(0)} ms, CLI ${viaCli.at(-1)!.toFixed(0)} ms`);
   }
