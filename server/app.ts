@@ -3,7 +3,9 @@
  * `/api/status` (is real mode on, and if not, why), and accepts `/ws` sessions only from
  * its own origin with the launch token (see guard.ts).
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES, type EngineInfo, type ServerMessage } from '../src/shared/protocol.js';
@@ -11,6 +13,9 @@ import { allowlistFor, hostAllowed, originAllowed, RateLimit, tokenMatches, type
 import { parseClientMessage } from './protocol-schema.js';
 import { Session, type SessionDeps } from './session.js';
 import { APP_HEADERS, serveFile } from './static.js';
+
+/** Tells the page it was served by the companion server (a static host has no /api/status to ask). */
+export const SERVER_MARKER = '<meta name="layerlab-server" content="1">';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -66,7 +71,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(404, APP_HEADERS).end();
       return;
     }
-    serveFile(opts.distDir, url.pathname.slice(1), res, APP_HEADERS);
+    const rel = url.pathname.slice(1);
+    if (rel === '' || rel === 'index.html') {
+      // the page learns it came from the companion server (and may ask /api/status) from this tag
+      fs.readFile(path.join(opts.distDir, 'index.html'), 'utf8', (err, html) => {
+        if (err) return void res.writeHead(404, APP_HEADERS).end();
+        res.writeHead(200, { ...APP_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html.replace('</head>', `${SERVER_MARKER}</head>`));
+      });
+      return;
+    }
+    serveFile(opts.distDir, rel, res, APP_HEADERS);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {

@@ -38,6 +38,8 @@ export async function openRealMode(token: string, size: { cols: number; rows: nu
 
 /** What the companion server says about real mode when the page has no token; null on a static host. */
 export async function realModeHint(): Promise<string | null> {
+  // only the companion server marks its page: a static host would answer 404 (and log it)
+  if (!document.querySelector('meta[name="layerlab-server"]')) return null;
   try {
     const r = await fetch(new URL('/api/status', location.href), { cache: 'no-store' });
     if (!r.ok || !(r.headers.get('content-type') ?? '').includes('json')) return null;

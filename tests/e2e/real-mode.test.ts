@@ -34,12 +34,16 @@ describe.skipIf(!haveChromium || noEngine !== null)(`real mode in Chromium (${no
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server!.openUrl);
+    const response = await page.goto(server!.openUrl);
+    // cross-origin isolation (WebContainer needs it) and the hardening headers, on the page itself
+    expect(response!.headers()).toMatchObject({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'x-content-type-options': 'nosniff' });
     await expect.poll(() => page.locator('.status').textContent(), { timeout: 20_000 }).toMatch(/^Real Docker on /);
     // the token left the address bar
     expect(page.url()).not.toMatch(/token/);
     await focusConsole(page);
     try {
+    // the console says where commands run and which base images exist (no Docker Hub here)
+    await expect.poll(async () => (await screen(page)).replace(/\n/g, ' ')).toMatch(/Base images to build FROM: busybox:latest, oracle-base:local/);
     await type(page, 'cd hello');
     await type(page, `echo "RUN echo ${Date.now()} > /built" >> Dockerfile`);
     await page.keyboard.type('docker build -t hello .');
