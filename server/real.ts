@@ -16,7 +16,7 @@ import { containerInspect, history, imageInspect, images, inspect, rmi, tag } fr
 import { reap } from './docker/reaper.js';
 import { pull, push } from './docker/registry.js';
 import { listBaseImages, seedImages } from './docker/seed.js';
-import type { RealCommand } from './docker/types.js';
+import { LABEL_INSTANCE, type RealCommand } from './docker/types.js';
 import { volumeCreate, volumeInspect, volumeLs, volumeRm } from './docker/volumes.js';
 import { realWorld } from './docker/world.js';
 import { checkCommand } from './policy/command.js';
@@ -72,9 +72,12 @@ export async function connectEngine(opts: { registry?: string; seed?: boolean; l
     const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
     return { ok: false, reason: `no Docker engine answers at ${where}: ${(e as Error).message}` };
   }
-  const instanceId = randomBytes(6).toString('hex');
-  const left = await reap(docker, { allInstancesBut: instanceId });
-  if (left.containers + left.images + left.volumes > 0) log(`Removed what an earlier launch left: ${left.containers} containers, ${left.images} images, ${left.volumes} volumes`);
+  // host.pid.random: a later launch can tell a dead launch's leftovers from a live one's
+  const instanceId = `${os.hostname()}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  for (const dead of await deadInstances(docker)) {
+    const left = await reap(docker, { instance: dead });
+    if (left.containers + left.images + left.volumes > 0) log(`Removed what an earlier launch (${dead}) left: ${left.containers} containers, ${left.images} images, ${left.volumes} volumes`);
+  }
   if (opts.seed) {
     try {
       const made = await seedImages(docker);
@@ -117,4 +120,30 @@ export async function connectEngine(opts: { registry?: string; seed?: boolean; l
       await stopRegistry();
     },
   };
+}
+
+/**
+ * Launches of this server on this host whose process is gone: their labelled objects are
+ * leftovers. A live launch (another server on the same engine) is left alone, and so is
+ * anything labelled by another host or by a test (no `host.pid.random` instance).
+ */
+export async function deadInstances(docker: Docker): Promise<string[]> {
+  const filters = JSON.stringify({ label: [LABEL_INSTANCE] });
+  const [containers, images, volumes] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
+  const ids = new Set<string>();
+  for (const o of [...containers, ...images, ...(volumes.Volumes ?? [])]) {
+    const id = (o as { Labels?: Record<string, string> | null }).Labels?.[LABEL_INSTANCE];
+    if (id) ids.add(id);
+  }
+  return [...ids].filter((id) => {
+    const m = /^(.+)\.(\d+)\.[0-9a-f]+$/.exec(id);
+    if (!m || m[1] !== os.hostname()) return false;
+    try {
+      process.kill(Number(m[2]), 0);
+      return false;
+    } catch (e) {
+      // EPERM: alive but not ours to signal (we run as root, so rare); ESRCH: gone
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
 }

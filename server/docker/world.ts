@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import type { ContainerStatus, ContainerView, ImageView, LayerView, VolumeView, WorldView } from '../../src/shared/world.js';
 import { engineRequest } from './engine-api.js';
+import { hostView } from './host-facts.js';
 import { isSessionLabelRow, visibleImages, type HistoryRow, type ImageInspectDoc } from './image-scope.js';
 import { registryView } from './world-registry.js';
 import { LABEL_SESSION, type SessionScope } from './types.js';
@@ -26,7 +27,7 @@ const imageCache = new WeakMap<Docker, Map<string, ImageFacts>>();
 
 /** Everything the views draw for the session, from the real engine, images and containers newest first. */
 export async function realWorld(scope: SessionScope): Promise<WorldView> {
-  const [visible, containers, volumes] = await Promise.all([visibleImages(scope), containerViews(scope), volumeViews(scope)]);
+  const [visible, containers, volumes, host] = await Promise.all([visibleImages(scope), containerViews(scope), volumeViews(scope), hostView(scope.docker).catch(() => undefined)]);
   const list = [...visible.values()].sort((a, b) => b.Created - a.Created || (a.Id < b.Id ? -1 : 1));
   const hasChildren = new Set(list.map((i) => i.ParentId).filter(Boolean));
   // an image removed since the list (another command, the reaper) is left out, not an error
@@ -48,7 +49,7 @@ export async function realWorld(scope: SessionScope): Promise<WorldView> {
     };
     return [view];
   });
-  return { images, containers, volumes, registries: registry ? [registry] : [], linkBytesPerSecond: LINK_BYTES_PER_SECOND };
+  return { images, containers, volumes, registries: registry ? [registry] : [], linkBytesPerSecond: LINK_BYTES_PER_SECOND, ...(host ? { host } : {}) };
 }
 
 /** An image's layers and config, read once per image ID. */

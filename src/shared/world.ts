@@ -153,6 +153,22 @@ export interface WorldView {
   registries: RegistryView[];
   /** Bytes per second of the (simulated or measured) link to registries. */
   linkBytesPerSecond: number;
+  /** Real mode: the Docker host itself (the simulator leaves it out: its host is illustrative). */
+  host?: HostView;
+}
+
+/** The machine the engine runs on, as the "container vs VM" view shows it. */
+export interface HostView {
+  hostname: string;
+  /** `Linux 6.1.0-18-amd64 (Debian GNU/Linux 12)`. */
+  kernel: string;
+  cpus: number;
+  /** Bytes. */
+  memory: number;
+  /** IPv4 interfaces (empty when the engine is on another machine). */
+  interfaces: { name: string; address: string }[];
+  /** PID 1 and the container runtime's processes (empty when the engine is on another machine). */
+  processes: { pid: number; hostPid: number; uid: number; argv: string[] }[];
 }
 
 /** Where to look for a path: a container (name or ID), an image (reference or ID) or a volume (name). */

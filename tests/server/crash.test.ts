@@ -32,14 +32,22 @@ function launch(): Promise<{ proc: ChildProcess; port: number; token: string }> 
 
 const file = contextFile;
 
-async function labelled(): Promise<{ containers: number; images: number; volumes: number }> {
-  const filters = JSON.stringify({ label: [LABEL_INSTANCE] });
-  const [c, i, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
-  return { containers: c.length, images: i.length, volumes: v.Volumes?.length ?? 0 };
+/** Labelled objects of the given launches (other tests may run on the same engine meanwhile). */
+async function labelled(instances: string[]): Promise<{ containers: number; images: number; volumes: number }> {
+  const count = { containers: 0, images: 0, volumes: 0 };
+  for (const id of instances) {
+    const filters = JSON.stringify({ label: [`${LABEL_INSTANCE}=${id}`] });
+    const [c, i, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
+    count.containers += c.length;
+    count.images += i.length;
+    count.volumes += v.Volumes?.length ?? 0;
+  }
+  return count;
 }
 
 describeEngine('the companion server killed mid-build', () => {
   it('leaves nothing labelled behind once it starts again', async () => {
+    const instances: string[] = [];
     for (let round = 0; round < 3; round++) {
       const { proc, port, token } = await launch();
       const conn = await connectTo(port, token);
@@ -56,14 +64,18 @@ describeEngine('the companion server killed mid-build', () => {
       const gone = new Promise((r) => proc.on('exit', r));
       proc.kill('SIGKILL');
       await gone;
+      // the killed launch, by the label on what it left (each next launch removes the one before's)
+      const [left] = await docker.listContainers({ all: true, filters: JSON.stringify({ name: [`^/crash-${round}$`] }) });
+      instances.push(left!.Labels[LABEL_INSTANCE]!);
+      expect((await labelled([instances.at(-1)!])).containers).toBeGreaterThan(0);
       conn.close();
     }
-    expect((await labelled()).containers).toBeGreaterThan(0);
+    expect(new Set(instances).size).toBe(3);
     // a fresh launch reaps what the killed ones left, then a clean stop
     const { proc } = await launch();
     const stopped = new Promise((r) => proc.on('exit', r));
     proc.kill('SIGTERM');
     await stopped;
-    expect(await labelled()).toEqual({ containers: 0, images: 0, volumes: 0 });
+    expect(await labelled(instances)).toEqual({ containers: 0, images: 0, volumes: 0 });
   }, 300_000);
 });

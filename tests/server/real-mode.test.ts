@@ -2,6 +2,7 @@
  * Real mode end to end: the companion server on the real engine and registry, driven through
  * the browser's own RemoteConnection over a WebSocket, as a learner's console drives it.
  */
+import * as os from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RemoteConnection } from '../../src/backends/remote-connection.js';
 import type { EngineEvent } from '../../src/shared/events.js';
@@ -72,6 +73,9 @@ describeEngine('real mode through the companion server', () => {
     const r = await docker_(conn, ['run', '--rm', 'rm-app-1']);
     expect(r).toMatchObject({ code: 0, out: ['hello real mode'] });
     await expect.poll(() => world?.images.some((i) => i.tags.includes('rm-app-1:latest'))).toBe(true);
+    // the host itself, for the container-vs-VM view: the engine's kernel is this machine's
+    expect(world!.host!.kernel).toContain(os.release());
+    expect(world!.host!.processes[0]!.pid).toBe(1);
   });
 
   it('publishes a port on 127.0.0.1 only, and the container answers there', async () => {

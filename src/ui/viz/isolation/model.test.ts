@@ -110,3 +110,21 @@ describe('container vs VM', () => {
     expect(parseHostFacts({ containers: [] })).toBeUndefined();
   });
 });
+
+describe('hostFactsFromWorld in real mode', () => {
+  it('shows the host the server sent, not the example one', () => {
+    const world = {
+      images: [],
+      containers: [],
+      volumes: [],
+      registries: [],
+      linkBytesPerSecond: 1,
+      host: { hostname: 'lab-1', kernel: 'Linux 6.1.0-18-amd64', cpus: 2, memory: 24 * 1024 ** 3, interfaces: [{ name: 'eth0', address: '10.0.0.5' }], processes: [{ pid: 1, hostPid: 1, uid: 0, argv: ['/sbin/init'] }] },
+    };
+    const facts = hostFactsFromWorld(world);
+    expect(facts.mode).toBe('real');
+    expect(facts.host).toMatchObject({ hostname: 'lab-1', kernel: 'Linux 6.1.0-18-amd64', cpus: 2, illustrative: false });
+    expect(facts.host.interfaces).toEqual([{ name: 'eth0', address: '10.0.0.5' }]);
+    expect(hostFactsFromWorld({ ...world, host: undefined }).host.illustrative).toBe(true);
+  });
+});

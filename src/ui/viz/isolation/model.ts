@@ -1,9 +1,9 @@
 /**
  * Container vs VM: what each namespace hides and what each cgroup limits, for one
  * container, from `HostFacts`. Pure data preparation (no DOM, no d3). In real mode the
- * companion server will send HostFacts as it reads them from the host (/proc, ip addr,
- * the cgroup files); in simulated mode `hostFactsFromWorld` derives them from the
- * WorldView, and the host side the simulator does not model is marked illustrative.
+ * companion server sends the host in the WorldView (`world.host`: the engine's info, this
+ * machine's interfaces and daemons); in simulated mode the host side the simulator does not
+ * model is an example, marked illustrative.
  */
 import type { ContainerView, WorldView } from '../../../shared/world.js';
 import { FOOTPRINT_FIGURES, kindLabel, START_FIGURES, type Figure } from './figures.js';
@@ -84,10 +84,18 @@ export function containerFacts(c: ContainerView): ContainerFacts {
   };
 }
 
-/** HostFacts in simulated mode: containers from the WorldView (running first), the host's own side an example. */
+/** HostFacts from the WorldView: containers (running first) and the real host when the server sent it, else an example host. */
 export function hostFactsFromWorld(world: WorldView | undefined): HostFacts {
   const list = Array.isArray(world?.containers) ? world.containers.filter((c) => c && typeof c === 'object') : [];
   const containers = list.map(containerFacts).sort((a, b) => Number(b.running) - Number(a.running));
+  const real = world?.host;
+  if (real && typeof real === 'object') {
+    return {
+      mode: 'real',
+      host: { hostname: real.hostname, kernel: real.kernel, cpus: real.cpus, memory: real.memory, processes: real.processes ?? [], interfaces: real.interfaces ?? [], illustrative: false },
+      containers,
+    };
+  }
   return {
     mode: 'simulated',
     host: {
