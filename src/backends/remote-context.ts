@@ -3,10 +3,14 @@
  * workspace (the way the docker CLI does: PATH, `-f`, then .dockerignore) and sends its
  * files with the command. The server checks them again before packing a tar.
  */
+import { metaArgValues, neededStages, targetStage } from '../engine/build/common.js';
 import { BuildContext } from '../engine/build/context.js';
+import { contextEvent, stagesEvent } from '../engine/build/report.js';
+import { loadDockerfile } from '../engine/dockerfile/instructions.js';
 import { COMMANDS } from '../cli/docker.js';
-import { parseFlags } from '../cli/flags.js';
+import { parseFlags, type ParsedFlags } from '../cli/flags.js';
 import type { Workspace } from '../cli/types.js';
+import type { BuildStagesEvent, EngineEvent } from '../shared/events.js';
 import type { ContextEntry } from '../shared/protocol.js';
 import { toBase64 } from './sim.js';
 
@@ -22,7 +26,7 @@ function buildArgs(argv: string[]): string[] | null {
  * console prints; null when argv is not a build (or cannot be parsed: the server then prints
  * docker's usage error).
  */
-export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, argv: string[]): { context: ContextEntry[]; argv: string[] } | { error: string } | null {
+export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, argv: string[], builder: 'classic' | 'buildkit' = 'buildkit'): { context: ContextEntry[]; argv: string[]; events: EngineEvent[] } | { error: string } | null {
   const rest = buildArgs(argv);
   const spec = COMMANDS.get('build')?.spec;
   if (!rest || !spec) return null;
@@ -42,14 +46,21 @@ export function buildContextFor(ws: Pick<Workspace, 'resolve' | 'readTree'>, arg
   if (!dfPath.startsWith(ctxPath + '/')) return { error: `layerlab: in real mode the Dockerfile must be inside the build context (${ctxArg})` };
   const dfRel = dfPath.slice(ctxPath.length + 1);
   const ignore = tree.find((e) => e.path === '.dockerignore' && e.type === 'file');
-  const ctx = BuildContext.from(tree).withIgnore(ignore?.data ? new TextDecoder().decode(ignore.data) : undefined, [dfRel, '.dockerignore']);
+  const ignoreText = ignore?.data ? new TextDecoder().decode(ignore.data) : undefined;
+  const full = BuildContext.from(tree);
+  const ctx = full.withIgnore(ignoreText, [dfRel, '.dockerignore']);
   const out: ContextEntry[] = [];
   for (const [path, e] of ctx.entries) {
     if (path === '') continue;
     if (e.type === 'symlink') return { error: `layerlab: real mode sends only files and folders, and ${path} is a symbolic link` };
     out.push(e.type === 'dir' ? { path, type: 'dir', mode: e.mode, mtime: e.mtime } : { path, type: 'file', mode: e.mode, mtime: e.mtime, data: toBase64(e.data ?? new Uint8Array()) });
   }
-  return { context: out, argv: fileArgWithin(argv, rest.length, fileArg === undefined ? undefined : dfRel) };
+  // what the context and stage views draw: the page has the workspace, so it tells them itself
+  const events: EngineEvent[] = [contextEvent(ctxPath, full, ctx, ignoreText)];
+  const dfBytes = tree.find((e) => e.path === dfRel && e.type === 'file')?.data;
+  const stages = dfBytes ? stagesOf(new TextDecoder().decode(dfBytes), parsed, builder) : null;
+  if (stages) events.push(stages);
+  return { context: out, argv: fileArgWithin(argv, rest.length, fileArg === undefined ? undefined : dfRel), events };
 }
 
 /**
@@ -72,4 +83,23 @@ function fileArgWithin(argv: string[], restLength: number, dfRel: string | undef
     else kept.push(a);
   }
   return [...head, `--file=${dfRel}`, ...kept];
+}
+
+/** The build.stages event the builder will follow (null when the Dockerfile does not parse: the build says why). */
+function stagesOf(text: string, parsed: ParsedFlags, builder: 'classic' | 'buildkit'): BuildStagesEvent | null {
+  try {
+    const df = loadDockerfile(text);
+    const buildArgs = new Map<string, string>();
+    for (const a of parsed.values.get('build-arg') ?? []) {
+      const i = a.indexOf('=');
+      if (i > 0) buildArgs.set(a.slice(0, i), a.slice(i + 1));
+    }
+    const metaArgs = metaArgValues(df, buildArgs, new Set());
+    const target = targetStage(df, parsed.values.get('target')?.at(-1));
+    // classic builds every stage up to the target; BuildKit only those the target needs
+    const built = builder === 'classic' ? df.stages.filter((s) => s.index <= target.index) : neededStages(df, target, metaArgs);
+    return stagesEvent(df, metaArgs, target.index, new Set(built.map((s) => s.index)));
+  } catch {
+    return null;
+  }
 }

@@ -4,6 +4,7 @@
  * the companion server and runs on a real engine. The server streams the simulator's event
  * vocabulary and the world as views draw it, so visuals and lesson checks read the same shape.
  */
+import type { EngineEvent } from '../shared/events.js';
 import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess } from './backend.js';
 import type { RemoteConnection } from './remote-connection.js';
@@ -29,13 +30,21 @@ export class RemoteBackend implements Backend {
   private current: WorldView = EMPTY_WORLD;
   private readonly listeners = new Set<(e: BackendEvent) => void>();
   private readonly offs: (() => void)[] = [];
+  /** build.context and build.stages of the build in flight (see docker()). */
+  private buildExtras: EngineEvent[] = [];
 
   constructor(private readonly conn: RemoteConnection) {
     this.label = `Real Docker on ${conn.welcome.engine.host}`;
     this.inner = new SimBackend({ docker: (words, env, out, signal) => this.docker(words.slice(1), env, out, signal) });
     this.offs.push(
       this.inner.onEvent((e) => e.type === 'workspace.changed' && this.emit(e)),
-      conn.onEvent((e) => this.emit(e)),
+      conn.onEvent((e) => {
+        this.emit(e);
+        // the context and stage views' events, computed in the page, follow the server's build.start
+        if (e.type === 'build.start' && this.buildExtras.length) {
+          for (const x of this.buildExtras.splice(0)) this.emit(x);
+        }
+      }),
       conn.onWorld((w) => {
         this.current = w;
         // the views redraw from world(): tell them something changed
@@ -149,11 +158,12 @@ export class RemoteBackend implements Backend {
 
   /** One docker command on the server: build contexts travel with it, a TTY command takes the keyboard. */
   private async docker(argv: string[], env: Record<string, string>, out: BackendOutput, signal?: AbortSignal): Promise<number> {
-    const ctx = buildContextFor(this.inner.ws, argv);
+    const ctx = buildContextFor(this.inner.ws, argv, env.DOCKER_BUILDKIT === '0' ? 'classic' : 'buildkit');
     if (ctx && 'error' in ctx) {
       out.stderr(ctx.error);
       return 1;
     }
+    this.buildExtras = ctx?.events ?? [];
     const tty = out.tty?.takeInput ? wantsTty(argv) : false;
     const cmd = this.conn.docker(ctx?.argv ?? argv, { env, context: ctx?.context, tty }, { out: (stream, text) => (stream === 'stdout' ? out.stdout(text) : out.stderr(text)), tty: (data) => out.tty?.write(data) }, signal);
     if (tty && out.tty?.takeInput) {
