@@ -35,9 +35,11 @@ export default defineConfig({
         test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/server/**', 'tests/parity/**', 'server/**', '**/node_modules/**'] },
       },
       {
-        // the companion server, against the real Docker engine and registry (.ci/run starts them): one file at a time
+        // the companion server, against the real Docker engine and registry (.ci/run starts them): one file at a
+        // time, and after the other projects (groupOrder), so nothing else uses the engine meanwhile (the
+        // e2e real-mode test builds on it too) and the parity builds get the machine to themselves
         extends: true,
-        test: { name: 'server', include: ['server/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/parity/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: 'server', sequence: { groupOrder: 1 }, include: ['server/**/*.test.ts', 'tests/server/**/*.test.ts', 'tests/parity/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         // browser tests: one build and one sub-path server for all files (global-setup.ts), files one at a time

@@ -57,6 +57,13 @@ describe.skipIf(!haveChromium || noEngine !== null)(`real mode in Chromium (${no
     await page.getByRole('tab', { name: 'Layers', exact: true }).click();
     await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/RUN echo/);
     await shot(page, 'real-mode');
+    // the context view: what the build sent, computed in the page from the learner's workspace
+    await page.getByRole('tab', { name: 'Context', exact: true }).click();
+    await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/hello\.txt/);
+    // container vs VM: the real host (its kernel, not the simulator's example)
+    await page.getByRole('tab', { name: 'Container vs VM', exact: true }).click();
+    await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/Real host/);
+    await shot(page, 'real-mode-isolation');
     // a refused flag says why, and nothing reaches the daemon
     await focusConsole(page);
     await type(page, 'docker run --privileged hello');
