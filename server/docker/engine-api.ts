@@ -4,6 +4,7 @@
  * handler body, so a real command fails with the words and exit code docker uses.
  */
 import type Docker from 'dockerode';
+import { DockerError } from '../../src/engine/errors.js';
 import { cliErrorExit, Flags, parseFlags, type CommandSpec } from '../../src/cli/flags.js';
 import type { CommandIO } from './types.js';
 
@@ -62,3 +63,13 @@ export async function runCli(spec: CommandSpec, argv: string[], io: CommandIO, b
   }
 }
 
+
+/**
+ * One name of several failed (`rmi a b`, `volume rm a b`): prints it as the CLI does and lets
+ * the command go on with the next name; anything but a docker or daemon error is a bug.
+ */
+export function printItemError(e: unknown, io: Pick<CommandIO, 'stderr'>): void {
+  if (e instanceof DockerError) io.stderr(e.message);
+  else if (e instanceof EngineError) io.stderr(`Error response from daemon: ${e.message}`);
+  else throw e;
+}

@@ -12,7 +12,7 @@ import { DockerError } from '../../src/engine/errors.js';
 import { shortId } from '../../src/engine/hash.js';
 import { normalizeTagged, parseReference } from '../../src/engine/image/reference.js';
 import { ago, humanSizeWithPrecision } from '../../src/shared/format/units.js';
-import { EngineError, engineRequest, pathName, runCli } from './engine-api.js';
+import { EngineError, engineRequest, pathName, printItemError, runCli } from './engine-api.js';
 import { findImage, isBaseImage, safeNormalize, visibleImages, withoutSessionLabels, type HistoryRow, type ImageSummary } from './image-scope.js';
 import { SEED_IMAGES } from './seed.js';
 import type { RealCommand } from './types.js';
@@ -179,9 +179,7 @@ export const rmi: RealCommand = (scope, argv, io) =>
           }
         }
       } catch (e) {
-        if (e instanceof DockerError) io.stderr(e.message);
-        else if (e instanceof EngineError) io.stderr(`Error response from daemon: ${e.message}`);
-        else throw e;
+        printItemError(e, io);
         code = 1;
       }
     }

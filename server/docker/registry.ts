@@ -71,21 +71,32 @@ function totals(bytesMoved: number, bytesSaved: number): TransferTotals {
 }
 
 /** Streams a push or pull, printing its lines; returns the last status per layer ID and the error, if any. */
-async function follow(stream: NodeJS.ReadableStream, print: (line: string) => void, onAux: (aux: NonNullable<ProgressMessage['aux']>) => void): Promise<{ last: Map<string, string>; error?: string }> {
+async function follow(io: CommandIO, open: () => Promise<unknown>, print: (line: string) => void, onAux: (aux: NonNullable<ProgressMessage['aux']>) => void): Promise<{ last: Map<string, string> } | number> {
   const last = new Map<string, string>();
   let error: string | undefined;
-  await jsonLines(stream, (raw) => {
-    const m = raw as ProgressMessage;
-    if (m.error || m.errorDetail) {
-      error = m.errorDetail?.message ?? m.error;
-      return;
-    }
-    if (m.aux) onAux(m.aux);
-    if (m.id && m.status) last.set(m.id, m.status);
-    const line = plainLine(m);
-    if (line !== null) print(line);
-  });
-  return { last, error };
+  try {
+    const stream = (await open()) as NodeJS.ReadableStream;
+    await jsonLines(stream, (raw) => {
+      const m = raw as ProgressMessage;
+      if (m.error || m.errorDetail) {
+        error = m.errorDetail?.message ?? m.error;
+        return;
+      }
+      if (m.aux) onAux(m.aux);
+      if (m.id && m.status) last.set(m.id, m.status);
+      const line = plainLine(m);
+      if (line !== null) print(line);
+    });
+  } catch (e) {
+    if (io.signal.aborted) return 130;
+    io.stderr(`Error response from daemon: ${daemonMessage(e)}`);
+    return 1;
+  }
+  if (error) {
+    io.stderr(error);
+    return 1;
+  }
+  return { last };
 }
 
 /** `docker push NAME[:TAG]` to the session's registry. */
@@ -104,21 +115,10 @@ export const push: RealCommand = async (scope, argv, io) => {
     return 1;
   }
   const pushed: { tag: string; digest: string }[] = [];
-  let outcome: Awaited<ReturnType<typeof follow>>;
-  try {
-    const stream = (await scope.docker.getImage(repository).push({ ...(r.tag ? { tag: r.tag } : {}), authconfig: {}, abortSignal: io.signal } as Record<string, unknown>)) as NodeJS.ReadableStream;
-    outcome = await follow(stream, print, (aux) => {
-      if (aux.Tag && aux.Digest) pushed.push({ tag: aux.Tag, digest: aux.Digest });
-    });
-  } catch (e) {
-    if (io.signal.aborted) return 130;
-    io.stderr(`Error response from daemon: ${daemonMessage(e)}`);
-    return 1;
-  }
-  if (outcome.error) {
-    io.stderr(outcome.error);
-    return 1;
-  }
+  const outcome = await follow(io, () => scope.docker.getImage(repository).push({ ...(r.tag ? { tag: r.tag } : {}), authconfig: {}, abortSignal: io.signal } as Record<string, unknown>), print, (aux) => {
+    if (aux.Tag && aux.Digest) pushed.push({ tag: aux.Tag, digest: aux.Digest });
+  });
+  if (typeof outcome === 'number') return outcome;
   for (const { tag, digest } of pushed) {
     const img = local ?? (await inspectOwned(scope, `${repository}:${tag}`));
     const diffIds = img?.RootFS?.Layers ?? [];
@@ -154,24 +154,13 @@ export const pull: RealCommand = async (scope, argv, io) => {
   const quiet = f.bool('quiet');
   let digest = '';
   let downloaded = false;
-  let outcome: Awaited<ReturnType<typeof follow>>;
-  try {
-    const stream = (await scope.docker.pull(reference, { authconfig: {}, abortSignal: io.signal } as Record<string, unknown>)) as NodeJS.ReadableStream;
-    outcome = await follow(stream, (l) => {
-      const d = /^Digest: (sha256:[0-9a-f]{64})$/.exec(l);
-      if (d) digest = d[1]!;
-      if (l.startsWith('Status: Downloaded newer image')) downloaded = true;
-      if (!quiet) io.stdout(l);
-    }, () => {});
-  } catch (e) {
-    if (io.signal.aborted) return 130;
-    io.stderr(`Error response from daemon: ${daemonMessage(e)}`);
-    return 1;
-  }
-  if (outcome.error) {
-    io.stderr(outcome.error);
-    return 1;
-  }
+  const outcome = await follow(io, () => scope.docker.pull(reference, { authconfig: {}, abortSignal: io.signal } as Record<string, unknown>), (l) => {
+    const d = /^Digest: (sha256:[0-9a-f]{64})$/.exec(l);
+    if (d) digest = d[1]!;
+    if (l.startsWith('Status: Downloaded newer image')) downloaded = true;
+    if (!quiet) io.stdout(l);
+  }, () => {});
+  if (typeof outcome === 'number') return outcome;
   // the CLI names what it pulled last, also with -q
   io.stdout(reference);
   const manifest = await fetchManifest(scope.registry!, r.path, r.digest ?? digest);

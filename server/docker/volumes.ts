@@ -8,7 +8,7 @@ import { volumeCreate as simCreate, volumeInspect as simInspect, volumeLs as sim
 import { formatRowLines } from '../../src/cli/format/docker-format.js';
 import { goStruct } from '../../src/cli/format/go-value.js';
 import { DockerError } from '../../src/engine/errors.js';
-import { EngineError, engineRequest, pathName, runCli } from './engine-api.js';
+import { EngineError, engineRequest, pathName, printItemError, runCli } from './engine-api.js';
 import { printInspect } from './inspect.js';
 import { LABEL_SESSION, type RealCommand, type SessionScope } from './types.js';
 
@@ -156,9 +156,7 @@ export const volumeRm: RealCommand = (scope, argv, io) =>
         io.stdout(name);
         io.event({ type: 'volume.removed', name });
       } catch (e) {
-        if (e instanceof DockerError) io.stderr(e.message);
-        else if (e instanceof EngineError) io.stderr(`Error response from daemon: ${e.message}`);
-        else throw e;
+        printItemError(e, io);
         code = 1;
       }
     }
