@@ -3,10 +3,9 @@
  * says which images it sees). Output goes through the simulator's CLI formatting so both
  * modes print the same text. `inspect` lives in inspect.ts and is exported here too.
  */
-import { images as imagesCmd, history as historyCmd, tag as tagCmd, rmi as rmiCmd } from '../../src/cli/commands/images.js';
+import { images as imagesCmd, history as historyCmd, printHistory, tag as tagCmd, rmi as rmiCmd } from '../../src/cli/commands/images.js';
 import { formatRowLines } from '../../src/cli/format/docker-format.js';
 import { goStruct } from '../../src/cli/format/go-value.js';
-import { ellipsis } from '../../src/cli/format/text.js';
 import { rfc3339 } from '../../src/cli/format/time.js';
 import { DockerError } from '../../src/engine/errors.js';
 import { shortId } from '../../src/engine/hash.js';
@@ -96,24 +95,8 @@ export const history: RealCommand = (scope, argv, io) =>
     const rows = withoutSessionLabels(await engineRequest<HistoryRow[]>(scope.docker, 'GET', `/images/${img.Id}/history`));
     const noTrunc = f.bool('no-trunc');
     const human = !f.has('human') || f.bool('human');
-    const id = (h: HistoryRow) => (h.Id === '<missing>' || noTrunc ? h.Id : shortId(h.Id));
-    if (f.bool('quiet')) {
-      for (const h of rows) io.stdout(id(h));
-      return 0;
-    }
-    const now = Date.now() / 1000;
-    const ctx = rows.map((h) =>
-      goStruct('*formatter.historyContext', {
-        ID: id(h),
-        CreatedSince: h.Created <= 0 ? 'N/A' : human ? ago(h.Created, now) : rfc3339(h.Created),
-        CreatedAt: rfc3339(h.Created),
-        CreatedBy: noTrunc ? h.CreatedBy : ellipsis(h.CreatedBy.replace(/\t/g, ' '), 45),
-        Size: human ? humanSizeWithPrecision(h.Size, 3) : String(h.Size),
-        Comment: h.Comment,
-      }),
-    );
-    const headers = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
-    for (const l of formatRowLines(f.string('format') ?? 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', ctx, headers)) io.stdout(l);
+    const view = rows.map((h) => ({ id: h.Id, created: h.Created, createdBy: h.CreatedBy, size: h.Size, comment: h.Comment }));
+    printHistory(io, view, { noTrunc, human, quiet: f.bool('quiet'), format: f.string('format'), now: Date.now() / 1000 });
     return 0;
   });
 

@@ -10,6 +10,7 @@ import { goStruct } from '../format/go-value.js';
 import { ellipsis } from '../format/text.js';
 import { humanSizeWithPrecision, humanSize, ago } from '../../shared/format/units.js';
 import { rfc3339 } from '../format/time.js';
+import { formatRowLines } from '../format/docker-format.js';
 import { printFormatted } from '../output.js';
 import type { DockerCommand } from '../types.js';
 
@@ -152,22 +153,7 @@ export const history: DockerCommand = {
     const human = !f.has('human') || f.bool('human');
     const now = engine.now();
     const items = historyItems(engine, img);
-    if (f.bool('quiet')) {
-      for (const h of items) io.stdout(h.id === '<missing>' ? h.id : noTrunc ? h.id : shortId(h.id));
-      return 0;
-    }
-    const ctx = items.map((h) =>
-      goStruct('*formatter.historyContext', {
-        ID: h.id === '<missing>' ? h.id : noTrunc ? h.id : shortId(h.id),
-        CreatedSince: h.created <= 0 ? 'N/A' : human ? ago(h.created, now) : rfc3339(h.created),
-        CreatedAt: rfc3339(h.created),
-        CreatedBy: noTrunc ? h.createdBy : ellipsis(h.createdBy.replace(/\t/g, ' '), 45),
-        Size: human ? humanSizeWithPrecision(h.size, 3) : String(h.size),
-        Comment: h.comment,
-      }),
-    );
-    const headers = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
-    printFormatted(io, f.string('format') ?? 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', ctx, headers);
+    printHistory(io, items, { noTrunc, human, quiet: f.bool('quiet'), format: f.string('format'), now });
     return 0;
   },
 };
@@ -299,3 +285,35 @@ function lower(l: string): string {
 }
 
 
+
+/** One row of `docker history`, newest first, as the simulator and real mode both have it. */
+export interface HistoryRowView {
+  /** The image ID, or `<missing>` for rows of layers built elsewhere. */
+  id: string;
+  /** Unix seconds (0 or less: unknown). */
+  created: number;
+  createdBy: string;
+  size: number;
+  comment: string;
+}
+
+/** Prints `docker history` rows as the docker CLI does: `-q`, `--format`, or the default table. */
+export function printHistory(io: { stdout(line: string): void }, rows: readonly HistoryRowView[], opts: { noTrunc: boolean; human: boolean; quiet: boolean; format?: string; now: number }): void {
+  const id = (h: HistoryRowView) => (h.id === '<missing>' || opts.noTrunc ? h.id : shortId(h.id));
+  if (opts.quiet) {
+    for (const h of rows) io.stdout(id(h));
+    return;
+  }
+  const ctx = rows.map((h) =>
+    goStruct('*formatter.historyContext', {
+      ID: id(h),
+      CreatedSince: h.created <= 0 ? 'N/A' : opts.human ? ago(h.created, opts.now) : rfc3339(h.created),
+      CreatedAt: rfc3339(h.created),
+      CreatedBy: opts.noTrunc ? h.createdBy : ellipsis(h.createdBy.replace(/\t/g, ' '), 45),
+      Size: opts.human ? humanSizeWithPrecision(h.size, 3) : String(h.size),
+      Comment: h.comment,
+    }),
+  );
+  const headers = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
+  for (const l of formatRowLines(opts.format ?? 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', ctx, headers)) io.stdout(l);
+}
