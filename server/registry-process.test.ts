@@ -1,15 +1,5 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { findRegistryBinary, startRegistry } from './registry-process.js';
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { findRegistryBinary, freePort, startRegistry } from './registry-process.js';
 
 const bin = findRegistryBinary();
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/shared/events.js';
 import { describeEngine, docker } from '../../tests/server/engine.js';
-import { findRegistryBinary, startRegistry, type RunningRegistry } from '../registry-process.js';
+import { findRegistryBinary, freePort, startRegistry, type RunningRegistry } from '../registry-process.js';
 import { build } from './build.js';
 import { plainLine, pull, push } from './registry.js';
 import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type SessionScope } from './types.js';
@@ -35,14 +34,6 @@ async function buildAndTag(name: string, file: string): Promise<string> {
   expect(await build(scope, ['-t', `layerlab-test/${name}:1`, '.'], r.io)).toBe(0);
   await docker.getImage(`layerlab-test/${name}:1`).tag({ repo: `${host}/layerlab-test/${name}`, tag: '1' });
   return `${host}/layerlab-test/${name}:1`;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 it('prints status lines and drops progress bars, as the CLI without a TTY', () => {

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,7 +19,7 @@ import { busyboxRootfs, hostBusybox } from '../docker/seed.js';
 import { LABEL_BASE, LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type SessionScope } from '../docker/types.js';
 import { checkCommand } from '../policy/command.js';
 import { REAL_HANDLERS } from '../real.js';
-import { startRegistry } from '../registry-process.js';
+import { freePort, startRegistry } from '../registry-process.js';
 
 /** The base every scenario builds FROM. */
 const BASE_REF = 'oracle-base:local';
@@ -106,18 +105,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** A TCP port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function realDriver(scope: SessionScope, work: string, builder: 'classic' | 'buildkit'): ScriptDriver {
