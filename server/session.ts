@@ -124,7 +124,9 @@ export class Session {
     if (!handler) return fail(`layerlab: real mode does not offer 'docker ${checked.command}' yet`, 1);
     const isBuild = checked.command === 'build';
     if (isBuild && ++this.builds > this.limits.builds) return fail(`layerlab: this session has used its ${this.limits.builds} builds; start a new session to build again`, 1);
-    const interactive = checked.command === 'exec' || (checked.command === 'logs' && msg.argv.some((a) => /^-[a-z]*f|^--follow/.test(a))) || msg.argv.some((a) => /^-[a-z]*[it]/.test(a));
+    // a command with the console's TTY (run/exec -it) or `logs -f` waits for the learner: no time limit
+    // (the policy's canonical argv spells every flag `--name=value`, so this reads it exactly)
+    const interactive = msg.tty === true || (checked.command === 'logs' && checked.argv.includes('--follow=true'));
     const abort = new AbortController();
     const signals = [abort.signal, this.closed.signal];
     if (!interactive) signals.push(AbortSignal.timeout(isBuild ? this.limits.buildTimeout : this.limits.commandTimeout));
