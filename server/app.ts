@@ -8,7 +8,9 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLASSROOM_MARKER, CLASSROOM_REPORT_PATH, CLASSROOM_WS_PATH, MAX_CLASSROOM_MESSAGE_BYTES, type StuckRule } from '../src/shared/classroom-protocol.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type EngineInfo, type ServerMessage } from '../src/shared/protocol.js';
+import { openClassroom, type ClassroomOptions, type Restored } from './classroom/index.js';
 import { allowlistFor, hostAllowed, originAllowed, RateLimit, tokenMatches, type Allowlist } from './guard.js';
 import { parseClientMessage } from './protocol-schema.js';
 import { Session, type SessionDeps } from './session.js';
@@ -34,6 +36,8 @@ export interface ServerOptions {
   maxSessions?: number;
   /** Milliseconds a client has to send `hello`. */
   helloTimeout?: number;
+  /** Classroom mode (`--classroom`): learners join on CLASSROOM_WS_PATH; state is kept in `dataDir`. */
+  classroom?: { dataDir: string; stuckRule?: StuckRule; lessonsDir?: string } & Pick<ClassroomOptions, 'compactAfter' | 'hub'>;
 }
 
 export interface RunningServer {
@@ -44,6 +48,20 @@ export interface RunningServer {
   port: number;
   allow: Allowlist;
   sessions(): number;
+  /** Set in classroom mode. */
+  classroom?: {
+    code: string;
+    /** The dashboard's token (not the join code, not the real-mode token). */
+    instructorToken: string;
+    /** What learners open: the app with the join code in its fragment (a LAN address with `--lan`). */
+    joinUrl: string;
+    /** What the instructor opens: the app with the dashboard token in its fragment. */
+    dashboardUrl: string;
+    /** Learners restored from the data folder (0 for a new class). */
+    restored: number;
+    /** The details of what was restored. */
+    restoredFrom: Restored;
+  };
   close(): Promise<void>;
 }
 
@@ -51,6 +69,8 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sessions = new Set<Session>();
   let allow: Allowlist = allowlistFor(opts.port, { lan: opts.lan });
+  let joinUrl = '';
+  const classroom = opts.classroom ? openClassroom(opts.classroom, () => joinUrl) : null;
   const server = http.createServer((req, res) => {
     if (!hostAllowed(allow, req.headers.host)) {
       // a DNS-rebinding page reaches us under a foreign name: refuse it
@@ -67,6 +87,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(200, { ...APP_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
+    if (url.pathname === CLASSROOM_REPORT_PATH && classroom) {
+      const m = /^Bearer +(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (!tokenMatches(classroom.room.token, m?.[1])) {
+        res.writeHead(401, { ...APP_HEADERS, 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('The class report needs the instructor token\n');
+        return;
+      }
+      const headers = { ...APP_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store', 'content-disposition': `attachment; filename="layerlab-class-${classroom.room.code}.csv"` };
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : classroom.report());
+      return;
+    }
     if (!opts.distDir) {
       res.writeHead(404, APP_HEADERS).end();
       return;
@@ -76,20 +106,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // the page learns it came from the companion server (and may ask /api/status) from this tag
       fs.readFile(path.join(opts.distDir, 'index.html'), 'utf8', (err, html) => {
         if (err) return void res.writeHead(404, APP_HEADERS).end();
-        res.writeHead(200, { ...APP_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html.replace('</head>', `${SERVER_MARKER}</head>`));
+        res.writeHead(200, { ...APP_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html.replace('</head>', `${SERVER_MARKER}${classroom ? CLASSROOM_MARKER : ''}</head>`));
       });
       return;
     }
     serveFile(opts.distDir, rel, res, APP_HEADERS);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  const classWss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLASSROOM_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== '/ws' || !hostAllowed(allow, req.headers.host) || !originAllowed(allow, req.headers.origin)) {
+    const known = path === '/ws' || (path === CLASSROOM_WS_PATH && classroom);
+    if (!known || !hostAllowed(allow, req.headers.host) || !originAllowed(allow, req.headers.origin)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    if (path === '/ws') wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    else classWss.handleUpgrade(req, socket, head, (ws) => classroom!.hub.accept(ws));
   });
 
   function accept(ws: WebSocket): void {
@@ -140,13 +173,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('error', () => ws.terminate());
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.listen, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.listen, () => resolve());
+    });
+  } catch (e) {
+    classroom?.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   if (opts.port === 0) allow = allowlistFor(port, { lan: opts.lan });
   const url = `http://127.0.0.1:${port}/`;
+  // learners are on other machines: with --lan they need this machine's LAN address
+  const lanHost = opts.lan ? [...allow.hosts].find((h) => /^\d+\.\d+\.\d+\.\d+:/.test(h) && !h.startsWith('127.')) : undefined;
+  const baseUrl = lanHost ? `http://${lanHost}/` : url;
+  if (classroom) joinUrl = `${baseUrl}#join=${classroom.room.code}`;
   return {
     url,
     openUrl: `${url}#token=${opts.token}`,
@@ -155,8 +197,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return allow;
     },
     sessions: () => sessions.size,
+    ...(classroom
+      ? {
+          classroom: {
+            code: classroom.room.code,
+            instructorToken: classroom.room.token,
+            joinUrl,
+            dashboardUrl: `${url}#instructor=${classroom.room.token}`,
+            restored: classroom.restored.learners,
+            restoredFrom: classroom.restored,
+          },
+        }
+      : {}),
     async close() {
       for (const c of wss.clients) c.terminate();
+      classroom?.close();
       await Promise.all([...sessions].map((s) => s.close()));
       await new Promise<void>((r) => server.close(() => r()));
     },
