@@ -40,6 +40,13 @@ export interface OpenQuestion {
   options: string[];
 }
 
+/**
+ * What the classroom reports (issue 8): the learner is on another step or left the lessons
+ * (`place`), finished a step (`done`), or ran a command after which the step's checks still
+ * did not all pass (`failed`).
+ */
+export type RunnerChange = { kind: 'place' | 'done' | 'failed'; lesson: string | null };
+
 /** Where the runner's world is: a lesson, the sandbox, or nothing yet. */
 export type Place = { kind: 'overview' } | { kind: 'lesson'; id: string } | { kind: 'sandbox' };
 
@@ -92,6 +99,8 @@ export class LessonRunner {
   asking = $state(true);
   /** Bumped on every evaluation: the prose's "open" buttons follow the workspace. */
   version = $state(0);
+  /** The classroom's hold: the learner may not go past this step of this lesson. */
+  hold = $state.raw<{ lesson: string; step: string } | null>(null);
 
   private backend: Backend | undefined;
   private persistence: Persistence | undefined;
@@ -101,6 +110,7 @@ export class LessonRunner {
   private answer: ((g: Guess | undefined) => void) | undefined;
   private idle: (() => void)[] = [];
   private evaluatedStep: string | undefined;
+  private readonly changes = new Set<(c: RunnerChange) => void>();
 
   constructor(private readonly host: RunnerHost) {}
 
@@ -113,6 +123,24 @@ export class LessonRunner {
   get stepIndex(): number {
     const l = this.current?.parsed?.lesson;
     return l && this.step ? l.steps.indexOf(this.step) : -1;
+  }
+
+  /** The index of the held step when the hold is in the current lesson, else -1. */
+  get heldIndex(): number {
+    const h = this.hold;
+    const steps = this.current?.parsed?.lesson.steps;
+    return h && steps && h.lesson === this.current?.id ? steps.findIndex((s) => s.id === h.step) : -1;
+  }
+
+  /** Calls `fn` on every step change, done step and failed check run (the classroom reports them); returns the unsubscribe. */
+  onChange(fn: (c: RunnerChange) => void): () => void {
+    this.changes.add(fn);
+    return () => this.changes.delete(fn);
+  }
+
+  private changed(kind: RunnerChange['kind']): void {
+    const lesson = this.place.kind === 'lesson' ? (this.current?.id ?? null) : null;
+    for (const fn of [...this.changes]) fn({ kind, lesson });
   }
 
   /** Loads the course list and saved progress, then resumes where the learner left. */
@@ -154,6 +182,7 @@ export class LessonRunner {
   /** Back to the overview (the lesson's world stays as it is). */
   overview(): void {
     this.place = { kind: 'overview' };
+    this.changed('place');
   }
 
   /**
@@ -200,6 +229,7 @@ export class LessonRunner {
     this.save();
     void this.persistence?.setSetting(CURRENT_KEY, entry.id).catch(() => undefined);
     this.say(`Lesson started: ${parsed.lesson.title}. Step 1: ${parsed.lesson.steps[0]!.title}.`);
+    this.changed('place');
     this.evaluate();
   }
 
@@ -210,6 +240,7 @@ export class LessonRunner {
     this.current = entry;
     this.progress = this.all[entry.id] ?? emptyProgress(parsed.lesson.steps[0]!.id);
     this.place = { kind: 'lesson', id: entry.id };
+    this.changed('place');
     this.evaluate();
   }
 
@@ -239,11 +270,14 @@ export class LessonRunner {
   go(delta: number): void {
     const steps = this.current?.parsed?.lesson.steps;
     if (!steps || !this.progress) return;
-    const to = steps[Math.max(0, Math.min(steps.length - 1, this.stepIndex + delta))]!;
+    const held = this.heldIndex;
+    const last = held >= 0 ? Math.max(held, Math.min(this.stepIndex, steps.length - 1)) : steps.length - 1;
+    const to = steps[Math.max(0, Math.min(last, this.stepIndex + delta))]!;
     if (to.id === this.progress.step) return;
     this.progress = { ...this.progress, step: to.id };
     this.celebrating = undefined;
     this.save();
+    this.changed('place');
     this.evaluate();
   }
 
@@ -318,6 +352,7 @@ export class LessonRunner {
       const code = (await run(line, signal)) ?? 0;
       if (asked) this.reveal(asked, line, code);
       this.evaluate();
+      if (this.place.kind === 'lesson' && this.results.length && !this.results.every((r) => r.ok)) this.changed('failed');
     } finally {
       this.busy = false;
       const waiting = this.idle;
@@ -419,6 +454,7 @@ export class LessonRunner {
     this.progress = undefined;
     this.results = [];
     this.place = { kind: 'sandbox' };
+    this.changed('place');
     void this.persistence?.setSetting(CURRENT_KEY, 'sandbox').catch(() => undefined);
     await this.typeAndWait('reset --yes');
     this.session?.clear();
@@ -432,6 +468,7 @@ export class LessonRunner {
     this.current = undefined;
     this.progress = undefined;
     void this.persistence?.setSetting(CURRENT_KEY, undefined).catch(() => undefined);
+    this.changed('place');
   }
 
   private schedule(): void {
@@ -462,6 +499,7 @@ export class LessonRunner {
     if (results.length && results.every((r) => r.ok) && !this.progress.done.includes(step.id)) {
       this.progress = { ...this.progress, done: [...this.progress.done, step.id] };
       this.save();
+      this.changed('done');
       this.celebrating = step.id;
       const last = this.stepIndex === (this.current?.parsed?.lesson.steps.length ?? 0) - 1;
       this.say(`Step done: ${step.title}.${last ? ' Lesson complete!' : ''}`);
