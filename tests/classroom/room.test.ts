@@ -140,7 +140,8 @@ describe('a class of 100 learners', () => {
     }
     const lesson = catalog.byId.get(s.current)!;
     const p = s.lessons[s.current]!;
-    if (rand() < 0.35) p.failures++;
+    // every tenth learner struggles (and gets stuck on failed checks)
+    if (rand() < (sims.indexOf(s) % 10 === 0 ? 0.85 : 0.3)) p.failures++;
     else {
       if (!p.done.includes(p.step)) p.done.push(p.step);
       const next = lesson.steps[lesson.steps.indexOf(p.step) + 1];
@@ -183,6 +184,12 @@ describe('a class of 100 learners', () => {
     for (const s of sims.filter((x) => !x.client).slice(0, 10)) {
       await connect(s);
       sync(s);
+    }
+    // and some leave for good
+    for (const s of sims.filter((x, i) => x.client && i % 12 === 5)) {
+      const c = s.client!;
+      s.client = null;
+      await c.close();
     }
     await Promise.all(sims.filter((s) => s.client).map((s) => s.client!.roundTrip()));
     await settle(instructor, expected);
