@@ -5,11 +5,18 @@
  * serves the app in simulated mode and says why real mode is off.
  *
  *   npm start -- [--port 4173] [--lan] [--registry URL|off] [--no-seed] [--no-build]
+ *                [--classroom [--data DIR] [--new-class]]
+ *
+ * `--classroom` also runs a workshop (docs/classroom.md): it prints the join URL, code and QR
+ * code for learners and the dashboard URL for the instructor. The class is kept in `--data`
+ * (default .layerlab/classroom/) and restored on the next start; `--new-class` archives it first.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import QRCode from 'qrcode';
 import { startServer } from './app.js';
+import { archiveClass } from './classroom/journal.js';
 import { newToken } from './guard.js';
 import { connectEngine } from './real.js';
 
@@ -22,6 +29,9 @@ const { values: args } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     dist: { type: 'string', default: path.join(ROOT, 'dist') },
+    classroom: { type: 'boolean', default: false },
+    data: { type: 'string', default: path.join(ROOT, '.layerlab', 'classroom') },
+    'new-class': { type: 'boolean', default: false },
   },
 });
 
@@ -30,6 +40,12 @@ if (!args['no-build'] && stale(distDir)) {
   console.log('Building the app (vite build)…');
   const { build } = await import('vite');
   await build({ root: ROOT, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+}
+
+const dataDir = path.resolve(args.data!);
+if (args.classroom && args['new-class']) {
+  const archived = archiveClass(dataDir);
+  if (archived) console.log(`The previous class is archived in ${archived}`);
 }
 
 const token = newToken();
@@ -42,10 +58,26 @@ const server = await startServer({
   token,
   real: real.ok ? real.real : null,
   offReason: real.ok ? undefined : real.reason,
+  ...(args.classroom ? { classroom: { dataDir } } : {}),
 });
 console.log(real.ok ? `Real mode: on (Docker ${real.real.engine.version} on ${real.real.engine.host}${real.registry ? `, registry ${real.registry}` : ', no registry'})` : `Real mode: off (${real.reason}). Learners get the simulator.`);
 console.log(`\n  Layerlab: ${server.openUrl}\n`);
 if (args.lan) console.log('  --lan: the server answers on every address of this machine; share the URL only with your room.');
+if (server.classroom) {
+  const c = server.classroom;
+  const r = c.restoredFrom;
+  console.log(await QRCode.toString(c.joinUrl, { type: 'terminal', small: true }));
+  console.log(`  Classroom: learners open ${c.joinUrl}`);
+  console.log(`  Join code: ${c.code}`);
+  console.log(`  Dashboard (yours alone, keep it private): ${c.dashboardUrl}`);
+  console.log(
+    c.restored || r.fromSnapshot || r.records
+      ? `  Restored from ${dataDir}: this class, ${c.restored} learner${c.restored === 1 ? '' : 's'} and their progress (${r.fromSnapshot ? 'snapshot + ' : ''}${r.records} journal records${r.skipped ? `, ${r.skipped} torn line skipped` : ''}). Start with --new-class for a new one.`
+      : `  A new class, kept in ${dataDir}.`,
+  );
+  if (!args.lan) console.log('  Learners on other machines need --lan (the server listens on 127.0.0.1 only).');
+  console.log('');
+}
 
 let stopping = false;
 async function stop(): Promise<void> {
