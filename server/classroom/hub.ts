@@ -34,6 +34,8 @@ export interface HubOptions {
   tickMs?: number;
   /** How long learner changes are gathered before deltas go out (default 20 ms). */
   flushMs?: number;
+  /** The most learners a class takes (default 1,000): a flood of joins cannot grow the journal without end. */
+  maxLearners?: number;
   /** The clock (tests move it). */
   now?: () => number;
 }
@@ -86,6 +88,7 @@ export class ClassroomHub {
       } catch (e) {
         return learner || instructor ? this.send(ws, { t: 'error', message: (e as Error).message }) : refuse((e as Error).message);
       }
+      if (learner) learner.lastSeen = this.now();
       if (msg.t === 'ping' && (learner || instructor)) return this.send(ws, { t: 'pong' });
       if (learner) return this.fromLearner(ws, learner, msg, refuse);
       if (instructor) return this.fromInstructor(ws, msg);
@@ -102,6 +105,7 @@ export class ClassroomHub {
       if (!tokenMatches(this.room.code, msg.code.trim().toUpperCase())) return refuse('the join code is wrong: check the code your instructor shows');
       if (this.room.ended !== null) return refuse('this class has ended');
       const l = this.admit(msg);
+      if (l === 'full') return refuse('this class is full');
       if (!l) return refuse('this learner record belongs to someone else: join with a nickname instead');
       clearTimeout(timer);
       learner = l;
@@ -116,7 +120,7 @@ export class ClassroomHub {
   }
 
   /** The learner a `join` names: the resumed one (right key), or a new one. Null for a wrong key. */
-  private admit(msg: Extract<ClassroomClientMessage, { t: 'join' }>): Learner | null {
+  private admit(msg: Extract<ClassroomClientMessage, { t: 'join' }>): Learner | null | 'full' {
     const now = this.now();
     if (msg.resume) {
       const known = this.room.learners.get(msg.resume.id);
@@ -128,6 +132,7 @@ export class ClassroomHub {
       }
       // an id this room never gave (a new class since): a new learner, who then syncs what it holds
     }
+    if (this.room.learners.size >= (this.opts.maxLearners ?? 1000)) return 'full';
     return this.room.addLearner(msg.nickname, now);
   }
 

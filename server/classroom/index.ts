@@ -21,7 +21,7 @@ export interface ClassroomOptions {
   /** Compact the journal after this many records (default 2,000). */
   compactAfter?: number;
   /** Hub timings, for tests. */
-  hub?: Pick<HubOptions, 'joinTimeout' | 'tickMs' | 'flushMs' | 'now'>;
+  hub?: Pick<HubOptions, 'joinTimeout' | 'tickMs' | 'flushMs' | 'maxLearners' | 'now'>;
 }
 
 /** What came back from disk at start. */

@@ -40,14 +40,14 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function start(dir: string, extra: { now?: () => number; tickMs?: number; distDir?: string } = {}): Promise<RunningServer> {
+function start(dir: string, extra: { now?: () => number; tickMs?: number; maxLearners?: number; distDir?: string } = {}): Promise<RunningServer> {
   return startServer({
     port: 0,
     listen: '127.0.0.1',
     distDir: extra.distDir ?? null,
     token: 'real-mode-token-not-used',
     real: null,
-    classroom: { dataDir: dir, hub: { joinTimeout: 800, flushMs: 10, ...(extra.now ? { now: extra.now } : {}), ...(extra.tickMs ? { tickMs: extra.tickMs } : {}) } },
+    classroom: { dataDir: dir, hub: { joinTimeout: 800, flushMs: 10, ...(extra.now ? { now: extra.now } : {}), ...(extra.tickMs ? { tickMs: extra.tickMs } : {}), ...(extra.maxLearners ? { maxLearners: extra.maxLearners } : {}) } },
   });
 }
 
@@ -342,6 +342,19 @@ describe('the classroom door', () => {
     expect(r !== 'open' && r.code).toBe(1008);
     const huge = await attempt([{ t: 'join', code, nickname: 'huge' }, 'x'.repeat(1024 * 1024 + 10)]);
     expect(huge !== 'open' && huge.code).toBe(1009);
+  });
+
+  it('refuses new learners once the class is full, but lets a known one back in', async () => {
+    const full = await start(dataDir(), { maxLearners: 2 });
+    const { code: c } = full.classroom!;
+    const a = await joinAs(full.port, c, 'a');
+    await joinAs(full.port, c, 'b');
+    const third = await ClassClient.connect(full.port);
+    third.send({ t: 'join', code: c, nickname: 'c' });
+    expect((await third.next('error')).message).toBe('this class is full');
+    await a.client.close();
+    expect((await joinAs(full.port, c, 'a', { id: a.id, key: a.key })).id).toBe(a.id);
+    await full.close();
   });
 
   it('rate-limits a learner', async () => {
