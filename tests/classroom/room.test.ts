@@ -40,14 +40,14 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function start(dir: string, extra: { now?: () => number; tickMs?: number; maxLearners?: number; distDir?: string } = {}): Promise<RunningServer> {
+function start(dir: string, extra: { now?: () => number; tickMs?: number; maxLearners?: number; compactAfter?: number; distDir?: string } = {}): Promise<RunningServer> {
   return startServer({
     port: 0,
     listen: '127.0.0.1',
     distDir: extra.distDir ?? null,
     token: 'real-mode-token-not-used',
     real: null,
-    classroom: { dataDir: dir, hub: { joinTimeout: 800, flushMs: 10, ...(extra.now ? { now: extra.now } : {}), ...(extra.tickMs ? { tickMs: extra.tickMs } : {}), ...(extra.maxLearners ? { maxLearners: extra.maxLearners } : {}) } },
+    classroom: { dataDir: dir, ...(extra.compactAfter ? { compactAfter: extra.compactAfter } : {}), hub: { joinTimeout: 800, flushMs: 10, ...(extra.now ? { now: extra.now } : {}), ...(extra.tickMs ? { tickMs: extra.tickMs } : {}), ...(extra.maxLearners ? { maxLearners: extra.maxLearners } : {}) } },
   });
 }
 
@@ -95,7 +95,8 @@ describe('a class of 100 learners', () => {
   const sims: Sim[] = [];
 
   beforeAll(async () => {
-    server = await start(dir);
+    // compacts a few times during the run, so the restart reads a snapshot and a journal
+    server = await start(dir, { compactAfter: 400 });
     instructor = await instructorOf(server.port, server.classroom!.instructorToken);
   });
   afterAll(() => server?.close());
@@ -233,7 +234,11 @@ describe('a class of 100 learners', () => {
     const before = { ...server.classroom! };
     const roster = foldRoster(instructor.messages);
     await server.close();
+    expect(fs.existsSync(path.join(dir, 'snapshot.json'))).toBe(true);
+    // as if the machine died in the middle of a write
+    fs.appendFileSync(path.join(dir, 'journal.jsonl'), '{"n":999999,"r":{"k":"learner","id":"ghost"');
     server = await start(dir);
+    expect(server.classroom!.restoredFrom).toMatchObject({ learners: 100, fromSnapshot: true, skipped: 1 });
     expect(server.classroom!.code).toBe(before.code);
     expect(server.classroom!.instructorToken).toBe(before.instructorToken);
     expect(server.classroom!.restored).toBe(100);
