@@ -74,6 +74,19 @@ describe('learner connection', () => {
     expect(seen).toEqual(['online', 'reconnecting', 'online']);
   });
 
+  it('waits with sync until the page has its progress', () => {
+    const net = fakeNet();
+    let held: ClassSnapshot | null = null;
+    const conn = new LearnerConnection({ url: 'ws://x', code: 'ABCDEF', nickname: 'Ada', storage: memory(), snapshot: () => held, connect: net.connect, timers: net.timers });
+    conn.start();
+    net.last().on.open();
+    net.say({ t: 'joined', id: 'L1', key: 'K1', nickname: 'Ada', hold: null, lessons: {}, cast: false });
+    expect(net.last().sent.map((m) => m.t)).toEqual(['join']);
+    held = snapshot;
+    conn.sync();
+    expect(net.last().sent[1]).toEqual({ t: 'sync', ...snapshot });
+  });
+
   it('a new page load resumes with the stored identity', () => {
     const storage = memory();
     const a = learner(storage);

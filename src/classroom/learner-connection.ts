@@ -38,8 +38,8 @@ export interface LearnerOptions extends Pick<LinkOptions, 'connect' | 'timers' |
   code: string;
   nickname: string;
   storage: KeyValue;
-  /** Read at every (re)connect. */
-  snapshot: () => ClassSnapshot;
+  /** Read at every (re)connect; null while the page has not loaded its progress yet (`sync()` then sends it). */
+  snapshot: () => ClassSnapshot | null;
 }
 
 interface Identity {
@@ -138,7 +138,7 @@ export class LearnerConnection {
   sync(): void {
     if (!this.joined) return;
     const s = this.opts.snapshot();
-    this.link.send({ t: 'sync', current: s.current, lessons: s.lessons });
+    if (s) this.link.send({ t: 'sync', current: s.current, lessons: s.lessons });
   }
 
   /** Leaves the class on this browser (the server keeps the record; joining again resumes it). */

@@ -83,7 +83,7 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await expect.poll(() => bob.getByRole('region', { name: 'Class' }).innerText()).toMatch(/Bob[\s\S]*Online/);
     // a reload rejoins as the same learner, without asking again
     await bob.reload();
-    await expect.poll(() => bob.getByRole('region', { name: 'Class' }).innerText()).toMatch(/Bob[\s\S]*Online/);
+    await expect.poll(() => bob.getByRole('region', { name: 'Class' }).innerText(), { timeout: 15_000 }).toMatch(/Bob[\s\S]*Online/);
     expect(await bob.getByRole('dialog').count()).toBe(0);
 
     await expect.poll(() => dash.locator('tbody th').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Ada'), expect.stringContaining('Bob')]));
@@ -127,6 +127,14 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await expect.poll(() => ada.getByRole('button', { name: 'Next step →' }).isDisabled()).toBe(false);
     await shot(dash, 'classroom-dashboard');
 
+    // push a lesson's start to everyone: Ada's lesson pane opens it at step 1
+    await dash.getByLabel('Open a lesson for everyone, from its start').selectOption({ label: 'Works on my machine' });
+    await dash.getByRole('button', { name: 'Push…' }).click();
+    await dash.getByRole('button', { name: "Replace everyone's workspace" }).click();
+    await ada.getByRole('heading', { name: 'Works on my machine' }).waitFor();
+    await ada.getByText(/Your instructor opened “Works on my machine” from its start/).waitFor();
+    await expect.poll(() => row(dash, 'Ada')).toMatch(/Works on my machine\s+1\. Three machines/);
+
     // the broadcast: the instructor's own console opens in a new tab and goes live
     const [cast] = await Promise.all([dash.context().waitForEvent('page'), dash.getByRole('button', { name: 'Open my broadcast console' }).click()]);
     const castErrors: string[] = [];
@@ -161,5 +169,42 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await expect.poll(() => bob.locator('.cast').count()).toBe(0);
 
     expect([...dashErrors, ...adaErrors, ...bobErrors, ...castErrors]).toEqual([]);
+  });
+
+  it('a learner keeps working while the server restarts, and the dashboard gets the work after', async () => {
+    const cls = server!.classroom!;
+    const port = server!.port;
+    const { page: dash } = await open({ width: 1280, height: 800 }, cls.dashboardUrl);
+    const { page: cy, errors } = await open({ width: 1280, height: 720 }, cls.joinUrl);
+    await cy.getByLabel('Nickname').fill('Cy');
+    await cy.getByRole('button', { name: 'Join', exact: true }).click();
+    const bar = cy.getByRole('region', { name: 'Class' });
+    await expect.poll(() => bar.innerText()).toMatch(/Cy[\s\S]*Online/);
+    await cy.locator('.open-lesson', { hasText: 'Images and layers' }).click();
+    await expect.poll(() => row(dash, 'Cy')).toMatch(/Images and layers\s+1\. Build an image/);
+
+    await server!.close();
+    await expect.poll(() => bar.innerText()).toMatch(/Offline: reconnecting/);
+    // the simulator needs no server: the step is done offline
+    await focusConsole(cy);
+    await type(cy, 'docker build -t hello ./');
+    await cy.locator('.checks li.ok').first().waitFor();
+    await shot(cy, 'classroom-learner-offline');
+
+    server = await startServer({ port, listen: '127.0.0.1', distDir: inject('distDir'), token: newToken(), real: null, offReason: 'test', classroom: { dataDir } });
+    expect(server.classroom!.code).toBe(cls.code);
+    expect(server.classroom!.restored).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => bar.innerText(), { timeout: 30_000 }).toMatch(/Cy[\s\S]*Online/);
+    await expect.poll(() => dash.getByText(/Restored from the last run/).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => row(dash, 'Cy'), { timeout: 30_000 }).toMatch(/Build an image\s*(\(done\))?\s*✓/);
+    // the same learner, not a new one
+    expect(await dash.locator('tbody th', { hasText: 'Cy' }).count()).toBe(1);
+    // the instructor ends the class: the learner is told, and the code stops working
+    await dash.getByRole('button', { name: 'End class…' }).click();
+    await dash.getByRole('button', { name: 'End the class for everyone' }).click();
+    await expect.poll(() => bar.innerText()).toMatch(/Class ended[\s\S]*The class has ended/);
+    await dash.getByText(/This class has ended/).waitFor();
+    // the browser logs the refused reconnects; nothing else may fail
+    expect(errors.filter((e) => !/WebSocket connection/.test(e))).toEqual([]);
   });
 });

@@ -74,9 +74,11 @@ export class LearnerClass {
       this.casting = this.watching = false;
       this.notice = 'The class has ended. Your progress stays in this browser.';
     });
+    // joined at once (the bar shows it); progress follows when the runner has loaded it
+    c.start();
   }
 
-  /** Follows the lesson runner and joins (the runner has loaded the saved progress by now). */
+  /** Follows the lesson runner (its saved progress is loaded by now) and reports what it holds. */
   attach(runner: LessonRunner): void {
     this.runner = runner;
     runner.hold = this.hold;
@@ -92,7 +94,7 @@ export class LearnerClass {
         else this.conn.progress(c.lesson, this.lessonProgress(c.lesson, runner.progress));
       }),
     );
-    this.conn.start();
+    this.conn.sync();
   }
 
   /** The broadcast's console text so far (a viewer opened late starts with it). */
@@ -113,9 +115,9 @@ export class LearnerClass {
     if (this.runner) this.runner.hold = null;
   }
 
-  private snapshot(): ClassSnapshot {
+  private snapshot(): ClassSnapshot | null {
     const r = this.runner;
-    if (!r) return { current: null, lessons: {} };
+    if (!r) return null;
     const lessons: Record<string, LessonProgress> = {};
     for (const [id, rec] of Object.entries(r.all)) lessons[id] = this.lessonProgress(id, rec);
     const current = r.place.kind === 'lesson' ? (r.current?.id ?? null) : null;
