@@ -66,17 +66,18 @@ if (args.lan) console.log('  --lan: the server answers on every address of this 
 if (server.classroom) {
   const c = server.classroom;
   const r = c.restoredFrom;
-  console.log(await QRCode.toString(c.joinUrl, { type: 'terminal', small: true }));
-  console.log(`  Classroom: learners open ${c.joinUrl}`);
-  console.log(`  Join code: ${c.code}`);
-  console.log(`  Dashboard (yours alone, keep it private): ${c.dashboardUrl}`);
+  // the secrets first, the room's part last: what stays on screen is what may be projected
+  console.log(`  Classroom dashboard (yours alone: do not project it): ${c.dashboardUrl}`);
   console.log(
     c.restored || r.fromSnapshot || r.records
-      ? `  Restored from ${dataDir}: this class, ${c.restored} learner${c.restored === 1 ? '' : 's'} and their progress (${r.fromSnapshot ? 'snapshot + ' : ''}${r.records} journal records${r.skipped ? `, ${r.skipped} torn line skipped` : ''}). Start with --new-class for a new one.`
+      ? `  Restored from ${dataDir}: this class, ${c.restored} learner${c.restored === 1 ? '' : 's'} and their progress (${r.fromSnapshot ? 'snapshot + ' : ''}${r.records} journal record${r.records === 1 ? '' : 's'}${r.skipped ? `, ${r.skipped} torn line skipped` : ''}). Start with --new-class for a new one.`
       : `  A new class, kept in ${dataDir}.`,
   );
   if (!args.lan) console.log('  Learners on other machines need --lan (the server listens on 127.0.0.1 only).');
-  console.log('');
+  console.log('\n  For the room:\n');
+  console.log(await QRCode.toString(c.joinUrl, { type: 'terminal', small: true }));
+  console.log(`  Join: ${c.joinUrl}`);
+  console.log(`  Code: ${c.code}\n`);
 }
 
 let stopping = false;
