@@ -121,7 +121,7 @@ export interface RoomView {
   hold: Hold | null;
   stuckRule: StuckRule;
   learners: RosterEntry[];
-  /** How many records the server restored from its journal at start (0 for a new class). */
+  /** How many learners (with their progress) the server restored from disk at start (0 for a new class). */
   restored: number;
   /** Server time now (ms): the dashboard computes "time on step" against it. */
   now: number;
