@@ -279,7 +279,7 @@ describe('the classroom door', () => {
   async function attempt(msgs: (object | string)[], opts: { wait?: number } = {}): Promise<{ code: number; reason: string; errors: string[] } | 'open'> {
     const c = await ClassClient.connect(server.port);
     for (const m of msgs) c.send(m);
-    const r = await Promise.race([c.closed, new Promise<'open'>((res) => setTimeout(() => res('open'), opts.wait ?? 400))]);
+    const r = await Promise.race([c.closed, new Promise<'open'>((res) => setTimeout(() => res('open'), opts.wait ?? 1500))]);
     if (r === 'open') {
       c.ws.terminate();
       return 'open';
