@@ -2,6 +2,9 @@
  * A classroom, assembled: the course catalog, the room restored from its journal (or a new
  * one), and the hub that serves it. The companion server (server/app.ts) owns one when
  * started with `--classroom`.
+ *
+ * Learners run the simulator: real mode per learner (opt-in, quotas, a fair queue) is not
+ * built; docs/classroom.md says how it should scale (a remote engine, then an orchestrator).
  */
 import * as path from 'node:path';
 import type { StuckRule } from '../../src/shared/classroom-protocol.js';
