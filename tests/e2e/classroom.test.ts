@@ -96,9 +96,17 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await focusConsole(ada);
     await type(ada, 'docker images');
     await expect.poll(() => row(dash, 'Ada')).toMatch(/Build an image\s+\S+ s\s+1\b/);
+    // one failed check is enough under a strict rule: Ada is stuck, and listed first
+    await dash.getByRole('spinbutton', { name: /failed checks/ }).fill('1');
+    await dash.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => row(dash, 'Ada')).toMatch(/Stuck/);
+    expect(await dash.locator('tbody th').first().innerText()).toMatch(/Ada/);
+    await expect.poll(() => dash.locator('.heat').textContent()).toMatch(/stuck: 1\)/);
+    await shot(dash, 'classroom-dashboard-stuck');
     await type(ada, 'docker build -t hello ./');
     await ada.locator('.checks li.ok').first().waitFor();
     await expect.poll(() => row(dash, 'Ada')).toMatch(/Build an image\s*(\(done\))?\s*✓/);
+    expect(await row(dash, 'Ada')).not.toMatch(/Stuck/);
     // the heatmap and the funnel count her
     await expect.poll(() => dash.getByRole('figure').filter({ hasText: 'Images and layers' }).innerText()).toMatch(/Build an image\s+1\s/);
 
@@ -123,6 +131,9 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await dash.getByRole('button', { name: 'Hold', exact: true }).click();
     await ada.getByText('The instructor is holding the room here.').waitFor();
     expect(await ada.getByRole('button', { name: 'Next step →' }).isDisabled()).toBe(true);
+    expect(await ada.getByRole('button', { name: /Read its history/ }).isDisabled()).toBe(true);
+    await ada.getByText('The instructor is holding the room here.').scrollIntoViewIfNeeded();
+    await shot(ada, 'classroom-learner-hold');
     await dash.getByRole('button', { name: 'Release' }).click();
     await expect.poll(() => ada.getByRole('button', { name: 'Next step →' }).isDisabled()).toBe(false);
     await shot(dash, 'classroom-dashboard');
