@@ -59,8 +59,10 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     const cls = server!.classroom!;
     const { page: dash, errors: dashErrors } = await open({ width: 1280, height: 800 }, cls.dashboardUrl);
     await dash.getByText(cls.code, { exact: true }).waitFor();
-    // the token left the address bar
+    // the token left the address bar, and a reload keeps the dashboard (this tab's sessionStorage)
     expect(dash.url()).not.toMatch(/instructor=/);
+    await dash.reload();
+    await dash.getByText(cls.code, { exact: true }).waitFor();
 
     // Ada joins from the join link (the code is prefilled), on a laptop
     const { page: ada, errors: adaErrors } = await open({ width: 1280, height: 720 }, cls.joinUrl);
@@ -145,6 +147,13 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await ada.getByRole('heading', { name: 'Works on my machine' }).waitFor();
     await ada.getByText(/Your instructor opened “Works on my machine” from its start/).waitFor();
     await expect.poll(() => row(dash, 'Ada')).toMatch(/Works on my machine\s+1\. Three machines/);
+
+    // the class report, fetched with the token and saved as a file
+    const [download] = await Promise.all([dash.waitForEvent('download'), dash.getByRole('button', { name: 'Download the report (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^layerlab-class-${cls.code}-.*\\.csv$`));
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv).toMatch(/Ada/);
+    expect(csv).toMatch(/Bob/);
 
     // the broadcast: the instructor's own console opens in a new tab and goes live
     const [cast] = await Promise.all([dash.context().waitForEvent('page'), dash.getByRole('button', { name: 'Open my broadcast console' }).click()]);
