@@ -139,6 +139,10 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await dash.getByRole('button', { name: 'Release' }).click();
     await expect.poll(() => ada.getByRole('button', { name: 'Next step →' }).isDisabled()).toBe(false);
     await shot(dash, 'classroom-dashboard');
+    await dash.getByRole('button', { name: 'QR code' }).click();
+    await dash.getByRole('img', { name: 'QR code of the join link' }).waitFor();
+    await shot(dash, 'classroom-dashboard-qr');
+    await dash.getByRole('button', { name: 'Hide the QR code' }).click();
 
     // push a lesson's start to everyone: Ada's lesson pane opens it at step 1
     await dash.getByLabel('Open a lesson for everyone, from its start').selectOption({ label: 'Works on my machine' });
