@@ -151,7 +151,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         clearTimeout(timer);
         if (!opts.real) return refuse(`real mode is off: ${opts.offReason ?? 'no Docker engine'}`);
         if (sessions.size >= (opts.maxSessions ?? 20)) return refuse('this server has as many sessions as it allows; close another tab');
-        session = new Session(opts.real.deps, send);
+        session = new Session({ ...opts.real.deps, otherSessions: () => sessions.size - 1 }, send);
         session.setSize(msg.cols, msg.rows);
         sessions.add(session);
         const s = session;

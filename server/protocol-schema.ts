@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ClientMessage } from '../src/shared/protocol.js';
 
 const id = z.number().int().min(0).max(2 ** 31);
+/** A container, image or volume name as the learner typed it. */
+const name = z.string().min(1).max(512);
 const contextEntry = z.object({
   path: z.string().max(4096),
   type: z.enum(['file', 'dir']),
@@ -24,6 +26,15 @@ export const clientMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('stdin'), id, data: z.string().max(65_536) }).strict(),
   z.object({ t: z.literal('resize'), id, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
   z.object({ t: z.literal('cancel'), id }).strict(),
+  z.object({ t: z.literal('reset'), id }).strict(),
+  z.object({
+    t: z.literal('query'),
+    id,
+    query: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('path'), where: z.union([z.object({ container: name }).strict(), z.object({ image: name }).strict(), z.object({ volume: name }).strict()]), path: z.string().min(1).max(4096) }).strict(),
+      z.object({ kind: z.literal('layer'), diffId: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict(),
+    ]),
+  }).strict(),
   z.object({ t: z.literal('demo'), id, name: z.string().max(64), params: z.record(z.string().max(64), z.union([z.string().max(256), z.number()])).optional() }).strict(),
 ]);
 

@@ -10,13 +10,15 @@ import type { EngineInfo } from '../src/shared/protocol.js';
 import { build } from './docker/build.js';
 import { commit } from './docker/container-control.js';
 import { create, diff, kill, logs, ps, rm, run, start, stop } from './docker/containers.js';
+import { engineRequest } from './docker/engine-api.js';
 import { watchEngineEvents } from './docker/engine-events.js';
 import { exec } from './docker/exec.js';
 import { containerInspect, history, imageInspect, images, inspect, rmi, tag } from './docker/images.js';
+import { realLayerEntries, realPathInfo } from './docker/paths.js';
 import { reap } from './docker/reaper.js';
 import { pull, push } from './docker/registry.js';
 import { listBaseImages, seedImages } from './docker/seed.js';
-import { LABEL_INSTANCE, type RealCommand } from './docker/types.js';
+import { instanceOf, LABEL_SESSION, type RealCommand } from './docker/types.js';
 import { volumeCreate, volumeInspect, volumeLs, volumeRm } from './docker/volumes.js';
 import { realWorld } from './docker/world.js';
 import { checkCommand } from './policy/command.js';
@@ -110,6 +112,10 @@ export async function connectEngine(opts: { registry?: string; seed?: boolean; l
     world: realWorld,
     watchEvents: (d, session, emit, signal) => void watchEngineEvents(d, session, emit, signal).catch(() => undefined),
     reap: (session) => reap(docker, { session }),
+    pruneBuildCache: async () => {
+      if (engine.builders.includes('buildkit')) await engineRequest(docker, 'POST', '/build/prune', { all: true });
+    },
+    query: async (scope, q) => (q.kind === 'path' ? { pathInfo: await realPathInfo(scope, q.where, q.path) } : { entries: await realLayerEntries(scope, q.diffId) }),
   };
   return {
     ok: true,
@@ -128,11 +134,12 @@ export async function connectEngine(opts: { registry?: string; seed?: boolean; l
  * anything labelled by another host or by a test (no `host.pid.random` instance).
  */
 export async function deadInstances(docker: Docker): Promise<string[]> {
-  const filters = JSON.stringify({ label: [LABEL_INSTANCE] });
+  // built images carry only the session label, whose id names the launch (instanceOf)
+  const filters = JSON.stringify({ label: [LABEL_SESSION] });
   const [containers, images, volumes] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
   const ids = new Set<string>();
   for (const o of [...containers, ...images, ...(volumes.Volumes ?? [])]) {
-    const id = (o as { Labels?: Record<string, string> | null }).Labels?.[LABEL_INSTANCE];
+    const id = instanceOf((o as { Labels?: Record<string, string> | null }).Labels);
     if (id) ids.add(id);
   }
   return [...ids].filter((id) => {

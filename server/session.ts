@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { EngineEvent } from '../src/shared/events.js';
-import type { ClientMessage, ServerMessage } from '../src/shared/protocol.js';
+import type { Answer, ClientMessage, Query, ServerMessage } from '../src/shared/protocol.js';
 import type { WorldView } from '../src/shared/world.js';
-import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './docker/types.js';
+import { LABEL_INSTANCE, LABEL_SESSION, sessionIdFor, type CommandIO, type RealCommand, type SessionScope } from './docker/types.js';
 import { demoCommand } from './demo.js';
 import { OutputCap, stripUnsafeSequences } from './output-guard.js';
 
@@ -28,6 +28,15 @@ export interface SessionDeps {
   watchEvents?(docker: Docker, sessionId: string, emit: (e: EngineEvent) => void, signal: AbortSignal): void;
   /** Removes what the session made. */
   reap(sessionId: string): Promise<unknown>;
+  /**
+   * Empties the engine's BuildKit cache (reset --yes when no other session is open). BuildKit
+   * keeps one cache for every build on the engine, which no label splits per session.
+   */
+  pruneBuildCache?(): Promise<void>;
+  /** Sessions open on this server besides the one asking. */
+  otherSessions?(): number;
+  /** Answers what lesson checks and layer views ask beyond the world (paths, layer entries). */
+  query?(scope: SessionScope, q: Query): Promise<Answer>;
   limits?: Partial<SessionLimits>;
 }
 
@@ -54,12 +63,13 @@ interface Running {
 }
 
 export class Session {
-  readonly id = randomBytes(8).toString('hex');
+  readonly id: string;
   readonly scope: SessionScope;
   private readonly running = new Map<number, Running>();
   private readonly limits: SessionLimits;
   private readonly closed = new AbortController();
   private builds = 0;
+  private queries: Promise<void> = Promise.resolve();
   private size = { cols: 80, rows: 24 };
 
   constructor(
@@ -67,12 +77,14 @@ export class Session {
     private readonly send: (m: ServerMessage) => void,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    this.id = sessionIdFor(deps.instanceId, randomBytes(8).toString('hex'));
     this.scope = {
       docker: deps.docker,
       sessionId: this.id,
       instanceId: deps.instanceId,
       labels: { [LABEL_SESSION]: this.id, [LABEL_INSTANCE]: deps.instanceId },
       registry: deps.registry,
+      buildLeftovers: new Set(),
     };
     deps.watchEvents?.(deps.docker, this.id, (event) => this.send({ t: 'event', event }), this.closed.signal);
   }
@@ -103,6 +115,12 @@ export class Session {
         return;
       case 'demo':
         void this.runDemo(msg);
+        return;
+      case 'reset':
+        void this.reset(msg.id);
+        return;
+      case 'query':
+        void this.answer(msg.id, msg.query);
         return;
       case 'hello':
         this.send({ t: 'error', message: 'hello was already received' });
@@ -173,7 +191,7 @@ export class Session {
       this.running.delete(id);
     }
     if (this.closed.signal.aborted) return code;
-    this.send({ t: 'exit', id, code });
+    this.send({ t: 'exit', id, code, world: true });
     await this.sendWorld();
     return code;
   }
@@ -199,6 +217,48 @@ export class Session {
       this.running.delete(id);
     }
     if (!this.closed.signal.aborted) this.send({ t: 'exit', id, code });
+  }
+
+  /**
+   * `reset --yes`: stops what runs and removes everything the session made (its builds count
+   * stays), so a lesson starts from a cold cache as on a fresh engine. The classic builder's
+   * cache is the session's own images; BuildKit's is shared, and is emptied only when no one
+   * else is using this server.
+   */
+  private async reset(id: number): Promise<void> {
+    for (const r of this.running.values()) r.abort.abort();
+    let code = 0;
+    try {
+      await this.deps.reap(this.id);
+      this.scope.buildLeftovers?.clear();
+      if (this.deps.pruneBuildCache) {
+        const others = this.deps.otherSessions?.() ?? 0;
+        if (others === 0) await this.deps.pruneBuildCache();
+        else this.send({ t: 'out', id, stream: 'stderr', text: `layerlab: BuildKit's cache is shared with ${others} other session${others === 1 ? '' : 's'} on this server and was kept: a BuildKit build may still find steps in it` });
+      }
+    } catch (e) {
+      this.send({ t: 'out', id, stream: 'stderr', text: `layerlab: the engine did not remove everything: ${(e as Error).message}` });
+      code = 1;
+    }
+    if (this.closed.signal.aborted) return;
+    this.send({ t: 'exit', id, code, world: true });
+    await this.sendWorld();
+  }
+
+  /** One query, answered in order with others (each is a few engine requests). */
+  private async answer(id: number, q: Query): Promise<void> {
+    const queue = this.queries.then(async () => {
+      if (this.closed.signal.aborted) return;
+      try {
+        const a = this.deps.query ? await this.deps.query(this.scope, q) : q.kind === 'path' ? { pathInfo: null } : { entries: null };
+        this.send({ t: 'answer', id, ...a });
+      } catch (e) {
+        this.send({ t: 'answer', id, ...(q.kind === 'path' ? { pathInfo: null } : { entries: null }) });
+        this.send({ t: 'error', message: `a question about the engine's state failed: ${(e as Error).message}` });
+      }
+    });
+    this.queries = queue;
+    await queue;
   }
 
   /** Sends the world as it is now. */

@@ -13,7 +13,7 @@ import { lockedBuildOptions } from './template.js';
 import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
 import { buildkitInstruction, currentTargets, historyIndexes, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction, type DfStage } from './build-steps.js';
 import { daemonMessage, jsonLines, parseCommandFlags } from './cli-flags.js';
-import type { CommandIO, RealCommand, SessionScope } from './types.js';
+import { LABEL_SESSION, type CommandIO, type RealCommand, type SessionScope } from './types.js';
 
 /** How often BuildKit's plain progress is flushed: the CLI's display rate limit (100 ms). */
 const PLAIN_FLUSH_MS = 100;
@@ -21,6 +21,8 @@ const PLAIN_FLUSH_MS = 100;
 /** What a builder's stream reader reports back. */
 interface StreamOutcome {
   imageId?: string;
+  /** Classic: the image of the last step that finished (` ---> abc123def456`). */
+  lastStepImage?: string;
   error?: { message: string; code?: number };
   steps: BuildStepEvent[];
 }
@@ -58,13 +60,16 @@ export const build: RealCommand = async (scope, argv, io) => {
     const i = l.indexOf('=');
     userLabels[i >= 0 ? l.slice(0, i) : l] = i >= 0 ? l.slice(i + 1) : '';
   }
-  // user labels first: the session's labels always win, so the reaper finds every image
-  const labels = { ...userLabels, ...scope.labels };
+  // user labels first: the session's label always wins, so the reaper finds every image. Only
+  // that one: the classic builder adds a LABEL step (a commit) per label, and the session id
+  // names the launch too (instanceOf)
+  const ours = { [LABEL_SESSION]: scope.sessionId };
+  const labels = { ...userLabels, ...ours };
   const quiet = f.bool('quiet');
   // FROM and COPY --from may only name images this session can see (its own and the bases);
   // `# syntax=`, RUN --mount and ADD from URLs reach outside the build and are refused
   // what the build needs from the engine, asked at once: the daemon answers these in parallel
-  const [isAllowedBase, tar, rows, previous] = await Promise.all([allowedBases(scope), packContext(context), historyIndexes(scope.docker, outline.stages, f.string('target')), currentTargets(scope.docker, tags)]);
+  const [isAllowedBase, tar, rows, previous, cacheFrom] = await Promise.all([allowedBases(scope), packContext(context), historyIndexes(scope.docker, outline.stages, f.string('target')), currentTargets(scope.docker, tags), builder === 'classic' ? cacheSources(scope) : []]);
   const problems = checkDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'), isAllowedBase, buildArgs);
   if (problems.length) {
     // a Dockerfile that does not parse is refused here too, but in the words the daemon uses
@@ -89,13 +94,17 @@ export const build: RealCommand = async (scope, argv, io) => {
       buildargs: buildArgs,
       labels,
       nocache: f.bool('no-cache'),
+      // the engine's cache is one for every session: the classic builder takes only what the
+      // session may see (its images, their ancestors, the bases), so no learner's build hits
+      // the cache of another's (BuildKit's cache cannot be split so; docs/real-mode.md)
+      ...(cacheFrom.length ? { cachefrom: JSON.stringify(cacheFrom) } : {}),
       ...(target ? { target } : {}),
       q: quiet,
       // no network, memory and CPU caps (classic applies them), and no intermediate container outlives a step
       ...lockedBuildOptions(),
       abortSignal: io.signal,
     } as Record<string, unknown>);
-    res = builder === 'classic' ? await readClassic(stream, out, outline, rows, io, { all: Object.keys(labels).length, ours: Object.keys(scope.labels).length }) : await readBuildKit(stream, out, outline.stages, rows, io);
+    res = builder === 'classic' ? await readClassic(stream, out, outline, rows, io, { all: Object.keys(labels).length, ours: Object.keys(ours).length }) : await readBuildKit(stream, out, outline.stages, rows, io);
   } catch (e) {
     if (io.signal.aborted) return cancelled(io);
     const message = daemonMessage(e);
@@ -105,6 +114,7 @@ export const build: RealCommand = async (scope, argv, io) => {
   }
   if (io.signal.aborted) return cancelled(io);
   if (res.error) {
+    if (res.lastStepImage) scope.buildLeftovers?.add(res.lastStepImage);
     const exitCode = builder === 'classic' && res.error.code ? res.error.code : 1;
     io.event({ type: 'build.error', message: res.error.message, exitCode, step: res.steps.length });
     return exitCode;
@@ -115,6 +125,11 @@ export const build: RealCommand = async (scope, argv, io) => {
   if (quiet) io.stdout(imageId);
   return 0;
 };
+
+/** What the classic builder may take from the cache for this session: the images it may see, and its failed builds' leftovers. */
+async function cacheSources(scope: SessionScope): Promise<string[]> {
+  return [...(await visibleImages(scope)).keys(), ...(scope.buildLeftovers ?? [])];
+}
 
 function cancelled(io: CommandIO): number {
   io.event({ type: 'build.error', message: 'context canceled', exitCode: 130 });
@@ -171,7 +186,8 @@ async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, '
       if (stageName) pending.stage = stageName;
     } else if (hiding && !/^Successfully /.test(l)) return;
     else if (pending && l === ' ---> Using cache') pending.cached = true;
-    else if (pending && /^ ---> [0-9a-f]{12}$/.test(l)) {
+    else if (/^ ---> [0-9a-f]{12}$/.test(l)) res.lastStepImage = l.slice(6);
+    if (pending && /^ ---> [0-9a-f]{12}$/.test(l)) {
       res.steps.push(pending);
       io.event(pending);
       pending = undefined;

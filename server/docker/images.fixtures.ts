@@ -8,11 +8,11 @@ import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import type { EngineEvent } from '../../src/shared/events.js';
 import { docker } from '../../tests/server/engine.js';
-import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type SessionScope } from './types.js';
+import { LABEL_INSTANCE, LABEL_SESSION, sessionIdFor, type CommandIO, type SessionScope } from './types.js';
 
-/** A fresh session scope on the test engine: `test-<what>-<random>`. */
+/** A fresh session scope on the test engine: `INSTANCE_test-<what>-<random>`, as the server names sessions. */
 export function testScope(what: string, instanceId = 'test'): SessionScope {
-  const sessionId = `test-${what}-${randomBytes(4).toString('hex')}`;
+  const sessionId = sessionIdFor(instanceId, `test-${what}-${randomBytes(4).toString('hex')}`);
   return { docker, sessionId, instanceId, labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: instanceId }, registry: null };
 }
 
@@ -24,12 +24,12 @@ export function collectIO(): CommandIO & { out: string[]; err: string[]; events:
   return { out, err, events, stdout: (l) => out.push(l), stderr: (l) => err.push(l), event: (e) => events.push(e), signal: new AbortController().signal, env: {} };
 }
 
-/** Builds `FROM busybox:latest` plus `lines` with the classic builder and the scope's labels; returns the image ID. */
+/** Builds `FROM busybox:latest` plus `lines` with the classic builder and the session label only (as build.ts does); returns the image ID. */
 export async function buildTiny(scope: SessionScope, tag: string, lines: string[], d: Docker = docker): Promise<string> {
   const p = pack();
   p.entry({ name: 'Dockerfile' }, ['FROM busybox:latest', ...lines].join('\n') + '\n');
   p.finalize();
-  const stream = (await d.buildImage(p as unknown as NodeJS.ReadableStream, { t: tag, labels: scope.labels, networkmode: 'none' } as never)) as unknown as NodeJS.ReadableStream;
+  const stream = (await d.buildImage(p as unknown as NodeJS.ReadableStream, { t: tag, labels: { [LABEL_SESSION]: scope.sessionId }, networkmode: 'none' } as never)) as unknown as NodeJS.ReadableStream;
   const res = await new Promise<{ error?: string; aux?: { ID?: string } }[]>((resolve, reject) => d.modem.followProgress(stream, (err: Error | null, r: { error?: string }[]) => (err ? reject(err) : resolve(r))));
   const failed = res.find((r) => r.error);
   if (failed) throw new Error(failed.error);

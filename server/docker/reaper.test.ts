@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEngine, docker } from '../../tests/server/engine.js';
 import { buildTiny, testScope } from './images.fixtures.js';
 import { ORPHAN_AGE_SECONDS, orphanContainers, orphanImages, reap } from './reaper.js';
-import { LABEL_INSTANCE, LABEL_SESSION, type SessionScope } from './types.js';
+import { instanceOf, LABEL_SESSION, type SessionScope } from './types.js';
 
 describeEngine('reap', () => {
   const instance = `test-reap-${randomBytes(4).toString('hex')}`;
@@ -74,8 +74,9 @@ describeEngine('reap', () => {
     const counts = await reap(docker, { instance });
     expect(counts).toEqual({ containers: 1, images: 2, volumes: 2 });
     expect(await leftovers(b.sessionId)).toEqual({ containers: 0, images: 0, volumes: 0 });
-    const filters = JSON.stringify({ label: [`${LABEL_INSTANCE}=${instance}`] });
-    expect(await docker.listImages({ all: true, filters })).toEqual([]);
+    // built images carry only the session label, whose id names the launch
+    const labelled = await docker.listImages({ all: true, filters: JSON.stringify({ label: [LABEL_SESSION] }) });
+    expect(labelled.filter((i) => instanceOf(i.Labels) === instance)).toEqual([]);
     expect((await docker.getImage('busybox:latest').inspect()).Id).toBe(baseId);
     await expect(docker.getImage(`${tag}/b:built`).inspect()).rejects.toThrow();
   });

@@ -7,7 +7,7 @@
 import type Docker from 'dockerode';
 import { EngineError, engineRequest } from './engine-api.js';
 import { isBaseImage, type ImageSummary } from './image-scope.js';
-import { LABEL_BASE, LABEL_INSTANCE, LABEL_SESSION } from './types.js';
+import { instanceOf, LABEL_BASE, LABEL_SESSION } from './types.js';
 
 /** Which labelled objects to remove: one session, one launch, every launch but one, or (empty) all. */
 export interface ReapMatch {
@@ -25,7 +25,7 @@ export interface ReapCount {
 
 function matches(labels: Record<string, string> | null | undefined, m: ReapMatch): boolean {
   const session = labels?.[LABEL_SESSION];
-  const instance = labels?.[LABEL_INSTANCE];
+  const instance = instanceOf(labels);
   if (!session && !instance) return false;
   if (m.session !== undefined && session !== m.session) return false;
   if (m.instance !== undefined && instance !== m.instance) return false;

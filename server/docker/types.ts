@@ -13,10 +13,28 @@ export const LABEL_INSTANCE = 'org.layerlab.instance';
 /** On seeded base images: every session may build FROM them; the reaper never removes them. */
 export const LABEL_BASE = 'org.layerlab.base';
 
+/**
+ * A session's id is `INSTANCE_RANDOM` (valid in container and volume names), so the session
+ * label alone names the launch too. Builds carry only that label: the classic builder turns
+ * every build label into a LABEL step of its own, one more commit each.
+ */
+export function sessionIdFor(instanceId: string, random: string): string {
+  return `${instanceId}_${random}`;
+}
+
+/** The launch a labelled object belongs to: its instance label, or the launch its session id names. */
+export function instanceOf(labels: Record<string, string> | null | undefined): string | undefined {
+  const instance = labels?.[LABEL_INSTANCE];
+  if (instance) return instance;
+  const session = labels?.[LABEL_SESSION];
+  const cut = session?.lastIndexOf('_') ?? -1;
+  return cut > 0 ? session!.slice(0, cut) : undefined;
+}
+
 /** The session a command runs for. */
 export interface SessionScope {
   docker: Docker;
-  /** Random per WebSocket session. */
+  /** Per WebSocket session: `INSTANCE_RANDOM` (sessionIdFor). */
   sessionId: string;
   /** Random per server launch. */
   instanceId: string;
@@ -24,6 +42,11 @@ export interface SessionScope {
   labels: Record<string, string>;
   /** The registry real mode pushes to (`127.0.0.1:5000`), or null when there is none. */
   registry: string | null;
+  /**
+   * Images a failed classic build of this session left (its last good step): no label reaches
+   * them, but a rebuild takes those steps from the cache, as on a docker host of one's own.
+   */
+  buildLeftovers?: Set<string>;
 }
 
 /** Where a command's output and events go, and what it gets from the console. */

@@ -48,7 +48,7 @@ export async function sessionVolumes(scope: SessionScope, filters: Record<string
 }
 
 /** The volume if the session may see it, else null (missing or another session's). */
-async function findVolume(scope: SessionScope, name: string): Promise<VolumeInfo | null> {
+export async function findVolume(scope: SessionScope, name: string): Promise<VolumeInfo | null> {
   let v: VolumeInfo;
   try {
     v = await engineRequest<VolumeInfo>(scope.docker, 'GET', `/volumes/${pathName(name)}`);

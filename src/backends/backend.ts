@@ -86,6 +86,13 @@ export interface Backend {
   layerEntries(diffId: string): LayerEntryView[] | undefined;
   /** What is at `path` in a container, an image or a volume (lesson checks); null when nothing is. */
   pathInfo(where: PathPlace, path: string): PathInfo | null;
+  /**
+   * A backend whose world lives elsewhere (real mode) answers `world`, `layerEntries` and
+   * `pathInfo` from what it has fetched, asks for the rest, and emits an event when answers
+   * arrive. This resolves once the world after the last command and every answer asked for
+   * are in; a backend that has everything at hand leaves it out.
+   */
+  settle?(): Promise<void>;
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(cb: (e: BackendEvent) => void): () => void;
   /** JSON of everything the backend owns (engine world, workspace files, cwd). */

@@ -4,7 +4,7 @@
  * by its id, and hands engine events and world pictures to the backend.
  */
 import type { EngineEvent } from '../shared/events.js';
-import type { ClientMessage, ContextEntry, ServerMessage } from '../shared/protocol.js';
+import type { Answer, ClientMessage, ContextEntry, Query, ServerMessage } from '../shared/protocol.js';
 import type { WorldView } from '../shared/world.js';
 
 /** The little of the DOM WebSocket this needs (tests pass `ws`'s client). */
@@ -26,6 +26,8 @@ export type Welcome = Extract<ServerMessage, { t: 'welcome' }>;
 export class RemoteConnection {
   private nextId = 1;
   private readonly pending = new Map<number, { sink: CommandSink; resolve: (code: number) => void }>();
+  private worldsComing = 0;
+  private readonly queries = new Map<number, { resolve: (a: Answer) => void; none: Answer }>();
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private readonly worldListeners = new Set<(w: WorldView) => void>();
   private readonly closeListeners = new Set<(reason: string) => void>();
@@ -90,6 +92,27 @@ export class RemoteConnection {
 
   /** Runs a namespace-runner demo on the server (`demo NAME key=value...`); resolves with its exit code. */
   demo(name: string, params: Record<string, string | number>, sink: CommandSink, signal?: AbortSignal): Promise<number> {
+    return this.command(sink, (id) => ({ t: 'demo', id, name, params }), signal);
+  }
+
+  /** `reset --yes` on the server: everything this session made on the engine is removed. */
+  reset(sink: CommandSink): Promise<number> {
+    return this.command(sink, (id) => ({ t: 'reset', id }));
+  }
+
+  /** Asks the server about a path or a layer; resolves with null answers when the connection is gone. */
+  query(query: Query): Promise<Answer> {
+    const none: Answer = query.kind === 'path' ? { pathInfo: null } : { entries: null };
+    if (this.closedReason) return Promise.resolve(none);
+    const id = this.nextId++;
+    return new Promise<Answer>((resolve) => {
+      this.queries.set(id, { resolve, none });
+      this.send({ t: 'query', id, query });
+    });
+  }
+
+  /** Sends a message that runs like a command (output, then `exit`); resolves with the exit code. */
+  private command(sink: CommandSink, message: (id: number) => ClientMessage, signal?: AbortSignal): Promise<number> {
     const id = this.nextId++;
     return new Promise<number>((resolve) => {
       if (this.closedReason) {
@@ -98,7 +121,7 @@ export class RemoteConnection {
         return;
       }
       this.pending.set(id, { sink, resolve });
-      this.send({ t: 'demo', id, name, params });
+      this.send(message(id));
       signal?.addEventListener('abort', () => this.send({ t: 'cancel', id }), { once: true });
     });
   }
@@ -117,6 +140,11 @@ export class RemoteConnection {
   onClose(cb: (reason: string) => void): () => void {
     this.closeListeners.add(cb);
     return () => this.closeListeners.delete(cb);
+  }
+
+  /** Worlds the server announced after a command's exit that have not arrived yet (0 once the session ends). */
+  get pendingWorlds(): number {
+    return this.closedReason ? 0 : this.worldsComing;
   }
 
   close(): void {
@@ -138,6 +166,7 @@ export class RemoteConnection {
       case 'exit': {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
+        if (m.world) this.worldsComing++;
         p?.resolve(m.code);
         return;
       }
@@ -145,11 +174,18 @@ export class RemoteConnection {
         for (const cb of this.eventListeners) cb(m.event);
         return;
       case 'world':
+        this.worldsComing = Math.max(0, this.worldsComing - 1);
         for (const cb of this.worldListeners) cb(m.world);
         return;
       case 'error':
         if (m.fatal) this.closed(m.message);
         return;
+      case 'answer': {
+        const q = this.queries.get(m.id);
+        this.queries.delete(m.id);
+        q?.resolve({ pathInfo: m.pathInfo, entries: m.entries });
+        return;
+      }
       case 'welcome':
         return;
     }
@@ -163,6 +199,8 @@ export class RemoteConnection {
       p.resolve(1);
     }
     this.pending.clear();
+    for (const q of this.queries.values()) q.resolve(q.none);
+    this.queries.clear();
     for (const cb of this.closeListeners) cb(reason);
   }
 }

@@ -5,6 +5,7 @@
  * vocabulary and the world as views draw it, so visuals and lesson checks read the same shape.
  */
 import type { EngineEvent } from '../shared/events.js';
+import type { Answer, Query } from '../shared/protocol.js';
 import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess } from './backend.js';
 import type { RemoteConnection } from './remote-connection.js';
@@ -32,6 +33,12 @@ export class RemoteBackend implements Backend {
   private readonly offs: (() => void)[] = [];
   /** build.context and build.stages of the build in flight (see docker()). */
   private buildExtras: EngineEvent[] = [];
+  /** Answers from the server for the current world (paths) and for good (layers, by diff ID). */
+  private readonly paths = new Map<string, PathInfo | null>();
+  private readonly layers = new Map<string, LayerEntryView[] | null>();
+  /** Queries in flight, by cache key. */
+  private readonly asked = new Set<string>();
+  private readonly settled = new Set<() => void>();
 
   constructor(private readonly conn: RemoteConnection) {
     this.label = `Real Docker on ${conn.welcome.engine.host}`;
@@ -45,8 +52,17 @@ export class RemoteBackend implements Backend {
           for (const x of this.buildExtras.splice(0)) this.emit(x);
         }
       }),
+      conn.onClose(() => {
+        // nothing more will come: whoever waits stops waiting
+        this.asked.clear();
+        this.wake();
+      }),
       conn.onWorld((w) => {
         this.current = w;
+        // what was at a path may have changed; layers are content-addressed, only their misses are retried
+        this.paths.clear();
+        for (const [d, e] of this.layers) if (e === null) this.layers.delete(d);
+        this.wake();
         // the views redraw from world(): tell them something changed
         this.emit({ type: 'workspace.changed' });
       }),
@@ -99,6 +115,10 @@ export class RemoteBackend implements Backend {
       }
       return this.conn.demo(words[1] ?? '', params, { out: (s, t) => (s === 'stdout' ? out.stdout(t) : out.stderr(t)), tty: () => undefined }, signal);
     }
+    // `reset --yes` starts over on the engine too (a lesson's start does this)
+    if (words[0] === 'reset' && (words[1] === '--yes' || words[1] === '-y') && words.length === 2) {
+      return this.conn.reset({ out: (s, t) => (s === 'stdout' ? out.stdout(t) : out.stderr(t)), tty: () => undefined }).then((code) => (code ? code : this.inner.run(line, out, signal)));
+    }
     return this.inner.run(line, out, signal);
   }
 
@@ -110,13 +130,25 @@ export class RemoteBackend implements Backend {
     return this.current;
   }
 
-  layerEntries(): LayerEntryView[] | undefined {
-    // the server does not send layer tarballs' listings (yet): the layer views say so
+  layerEntries(diffId: string): LayerEntryView[] | undefined {
+    // content-addressed: an answer holds for good (a null one until the world changes)
+    const known = this.layers.get(diffId);
+    if (known !== undefined) return known ?? undefined;
+    if (!this.asked.has(`layer:${diffId}`)) this.ask(`layer:${diffId}`, { kind: 'layer', diffId }, (a) => this.layers.set(diffId, a.entries ?? null));
     return undefined;
   }
 
-  pathInfo(_where: PathPlace, _path: string): PathInfo | null {
+  pathInfo(where: PathPlace, path: string): PathInfo | null {
+    const key = `path:${JSON.stringify([where, path])}`;
+    const known = this.paths.get(key);
+    if (known !== undefined) return known;
+    if (!this.asked.has(key)) this.ask(key, { kind: 'path', where, path }, (a) => this.paths.set(key, a.pathInfo ?? null));
     return null;
+  }
+
+  async settle(): Promise<void> {
+    // the server sends the world right after a command's exit; answers may ask for more answers
+    while (this.conn.pendingWorlds || this.asked.size) await new Promise<void>((r) => this.settled.add(r));
   }
 
   onEvent(cb: (e: BackendEvent) => void): () => void {
@@ -154,6 +186,23 @@ export class RemoteBackend implements Backend {
 
   private emit(e: BackendEvent): void {
     for (const cb of this.listeners) cb(e);
+  }
+
+  private ask(key: string, query: Query, keep: (a: Answer) => void): void {
+    this.asked.add(key);
+    void this.conn.query(query).then((a) => {
+      this.asked.delete(key);
+      keep(a);
+      // checks and views read again, now with the answer
+      this.emit({ type: 'workspace.changed' });
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    if (this.conn.pendingWorlds || this.asked.size) return;
+    for (const r of this.settled) r();
+    this.settled.clear();
   }
 
   /** One docker command on the server: build contexts travel with it, a TTY command takes the keyboard. */

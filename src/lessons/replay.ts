@@ -74,17 +74,17 @@ export async function replayLesson(backend: Backend, lesson: Lesson, startFiles:
   const steps: StepReplay[] = [];
   try {
     for (const step of lesson.steps) {
-      const before = session.evaluate(step.checks);
+      const before = await session.evaluateSettled(step.checks);
       before.forEach((r, i) => {
         if (r.ok) problems.push(`step ${step.id}: check ${i + 1} (${step.checks[i]!.check}) already passes before the step: ${r.message}`);
       });
       const output: string[] = [];
       const codes = await applySolution(backend, step, { stdout: (l) => output.push(l), stderr: (l) => output.push(l) }, (l) => output.push(`$ ${l}`));
-      const after = session.evaluate(step.checks);
+      const after = await session.evaluateSettled(step.checks);
       after.forEach((r, i) => {
         if (!r.ok) problems.push(`step ${step.id}: check ${i + 1} (${step.checks[i]!.check}) fails after the solution: ${r.message}`);
       });
-      session.evaluate(step.keeps).forEach((r, i) => {
+      (await session.evaluateSettled(step.keeps)).forEach((r, i) => {
         if (!r.ok) problems.push(`step ${step.id}: keeps ${i + 1} (${step.keeps[i]!.check}) fails after the solution: ${r.message}`);
         after.push(r);
       });

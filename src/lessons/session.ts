@@ -63,6 +63,19 @@ export class CheckSession {
     return checks.map((c) => evaluateCheck(c, ctx));
   }
 
+  /**
+   * Evaluates once everything the checks need is in: a backend whose world lives elsewhere
+   * (real mode) fetches paths and layers when first asked, so the first look asks and a
+   * second one, after the answers, decides.
+   */
+  async evaluateSettled(checks: readonly Check[]): Promise<CheckResult[]> {
+    if (!this.backend.settle) return this.evaluate(checks);
+    await this.backend.settle();
+    this.evaluate(checks);
+    await this.backend.settle();
+    return this.evaluate(checks);
+  }
+
   dispose(): void {
     this.off();
   }

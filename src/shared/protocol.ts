@@ -5,7 +5,7 @@
  * server printed; anything else first closes the socket.
  */
 import type { EngineEvent } from './events.js';
-import type { WorldView } from './world.js';
+import type { LayerEntryView, PathInfo, PathPlace, WorldView } from './world.js';
 
 /** The most a client message may be (a build context travels in one `docker` message). */
 export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -38,7 +38,14 @@ export type ClientMessage =
   /** Ctrl-C: stop the command (a build, `logs -f`, a pull). */
   | { t: 'cancel'; id: number }
   /** A namespace-runner demo (the container-by-hand lesson). */
-  | { t: 'demo'; id: number; name: string; params?: Record<string, string | number> };
+  | { t: 'demo'; id: number; name: string; params?: Record<string, string | number> }
+  /** `reset --yes`: remove everything this session made on the engine; answered with `exit`. */
+  | { t: 'reset'; id: number }
+  /** What lesson checks and layer views read beyond the world: answered with `answer`. */
+  | { t: 'query'; id: number; query: Query };
+
+/** A question about the session's world (Backend.pathInfo and Backend.layerEntries in the page). */
+export type Query = { kind: 'path'; where: PathPlace; path: string } | { kind: 'layer'; diffId: string };
 
 export type ServerMessage =
   /** Answer to `hello`: what real mode can do here. */
@@ -51,10 +58,15 @@ export type ServerMessage =
   | { t: 'event'; event: EngineEvent }
   /** The world as the views draw it, after a command changed it. */
   | { t: 'world'; world: WorldView }
-  /** The command finished with this exit code. */
-  | { t: 'exit'; id: number; code: number }
+  /** The answer to a `query`: `pathInfo` for a path, `entries` for a layer (null: nothing there, or not the session's). */
+  | { t: 'answer'; id: number; pathInfo?: PathInfo | null; entries?: LayerEntryView[] | null }
+  /** The command finished with this exit code; `world`: a `world` message follows (the command may have changed it). */
+  | { t: 'exit'; id: number; code: number; world?: true }
   /** The server refused a message or is going away; `fatal` closes the socket. */
   | { t: 'error'; message: string; fatal?: boolean };
+
+/** What an `answer` carries. */
+export type Answer = Omit<Extract<ServerMessage, { t: 'answer' }>, 't' | 'id'>;
 
 /** What the companion server found on this host. */
 export interface EngineInfo {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
-import { LABEL_INSTANCE } from '../../server/docker/types.js';
+import { instanceOf, LABEL_INSTANCE, LABEL_SESSION } from '../../server/docker/types.js';
 import { connectTo, contextFile } from './client.js';
 import { describeEngine, docker } from './engine.js';
 
@@ -35,13 +35,13 @@ const file = contextFile;
 /** Labelled objects of the given launches (other tests may run on the same engine meanwhile). */
 async function labelled(instances: string[]): Promise<{ containers: number; images: number; volumes: number }> {
   const count = { containers: 0, images: 0, volumes: 0 };
-  for (const id of instances) {
-    const filters = JSON.stringify({ label: [`${LABEL_INSTANCE}=${id}`] });
-    const [c, i, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
-    count.containers += c.length;
-    count.images += i.length;
-    count.volumes += v.Volumes?.length ?? 0;
-  }
+  // built images carry only the session label, whose id names the launch
+  const filters = JSON.stringify({ label: [LABEL_SESSION] });
+  const [c, i, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listImages({ all: true, filters }), docker.listVolumes({ filters })]);
+  const ours = (o: { Labels?: Record<string, string> | null }) => instances.includes(instanceOf(o.Labels) ?? '');
+  count.containers = c.filter(ours).length;
+  count.images = i.filter(ours).length;
+  count.volumes = (v.Volumes ?? []).filter(ours).length;
   return count;
 }
 
@@ -67,7 +67,9 @@ describeEngine('the companion server killed mid-build', () => {
       // the killed launch, by the label on what it left (each next launch removes the one before's)
       const [left] = await docker.listContainers({ all: true, filters: JSON.stringify({ name: [`^/crash-${round}$`] }) });
       instances.push(left!.Labels[LABEL_INSTANCE]!);
-      expect((await labelled([instances.at(-1)!])).containers).toBeGreaterThan(0);
+      const before = await labelled([instances.at(-1)!]);
+      expect(before.containers).toBeGreaterThan(0);
+      expect(before.images).toBeGreaterThan(0);
       conn.close();
     }
     expect(new Set(instances).size).toBe(3);
