@@ -27,7 +27,9 @@ export type UiRequest = { edit: string } | { clear: true };
 export type BackendEvent =
   | EngineEvent
   /** Workspace files or the current directory changed (by a command, undo, restore or the editor). */
-  | { type: 'workspace.changed' };
+  | { type: 'workspace.changed' }
+  /** The world, or an answer about it (a path, a layer's entries), arrived outside a command: real mode's server sent it. */
+  | { type: 'world.changed' };
 
 /** One entry of the workspace listing. */
 export interface WorkspaceEntry {

@@ -64,7 +64,7 @@ export class RemoteBackend implements Backend {
         for (const [d, e] of this.layers) if (e === null) this.layers.delete(d);
         this.wake();
         // the views redraw from world(): tell them something changed
-        this.emit({ type: 'workspace.changed' });
+        this.emit({ type: 'world.changed' });
       }),
     );
   }
@@ -194,7 +194,7 @@ export class RemoteBackend implements Backend {
       this.asked.delete(key);
       keep(a);
       // checks and views read again, now with the answer
-      this.emit({ type: 'workspace.changed' });
+      this.emit({ type: 'world.changed' });
       this.wake();
     });
   }

@@ -18,7 +18,7 @@ export class CheckSession {
 
   constructor(private readonly backend: Backend) {
     this.off = backend.onEvent((e) => {
-      if (e.type === 'workspace.changed') return;
+      if (e.type === 'workspace.changed' || e.type === 'world.changed') return;
       const lastB = this.builds[this.builds.length - 1];
       const b = foldBuild(lastB, e);
       if (b && b !== lastB) {

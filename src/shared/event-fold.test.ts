@@ -6,7 +6,7 @@ import { foldBuild, foldTransfer, type BuildRecord, type TransferRecord } from '
 async function eventsOf(lines: string[]): Promise<EngineEvent[]> {
   const b = new SimBackend();
   const seen: EngineEvent[] = [];
-  b.onEvent((e) => e.type !== 'workspace.changed' && seen.push(e));
+  b.onEvent((e) => e.type !== 'workspace.changed' && e.type !== 'world.changed' && seen.push(e));
   for (const l of lines) await b.run(l, { stdout: () => {}, stderr: () => {} });
   return seen;
 }

@@ -6,6 +6,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { STARTER_FILES } from '../backends/sim.js';
+import { imagesUsed } from '../cli/images-used.js';
 import { loadCourses, loadStartFiles, type CourseEntry, type LessonEntry } from '../lessons/bundle.js';
 import type { CheckResult } from '../lessons/checks.js';
 import { findImage } from '../lessons/checks.js';
@@ -101,6 +102,8 @@ export class LessonRunner {
   version = $state(0);
   /** The classroom's hold: the learner may not go past this step of this lesson. */
   hold = $state.raw<{ lesson: string; step: string } | null>(null);
+  /** Real mode: images the current lesson uses that the engine does not have (empty in the simulator). */
+  unavailable = $state.raw<{ lesson: string; images: string[]; bases: string[] } | null>(null);
 
   private backend: Backend | undefined;
   private persistence: Persistence | undefined;
@@ -231,6 +234,7 @@ export class LessonRunner {
     this.say(`Lesson started: ${parsed.lesson.title}. Step 1: ${parsed.lesson.steps[0]!.title}.`);
     this.changed('place');
     this.evaluate();
+    this.checkImages(entry, files);
   }
 
   /** Shows a lesson at its saved step without touching the backend (a resume). */
@@ -242,6 +246,28 @@ export class LessonRunner {
     this.place = { kind: 'lesson', id: entry.id };
     this.changed('place');
     this.evaluate();
+    void loadStartFiles(entry.id).then(({ files }) => this.checkImages(entry, files));
+  }
+
+  /**
+   * Real mode: which images the lesson uses that the engine lacks (it builds FROM and runs
+   * only its base images, and may have no internet to pull others), so the pane can say so
+   * before a command fails halfway through.
+   */
+  private checkImages(entry: LessonEntry, startFiles: Record<string, string>): void {
+    const b = this.backend;
+    const lesson = entry.parsed?.lesson;
+    const bases = b && 'baseImages' in b ? (b as { baseImages: string[] }).baseImages : null;
+    if (!lesson || !bases) {
+      this.unavailable = null;
+      return;
+    }
+    const files = [...Object.entries(startFiles), ...Object.entries(lesson.start.files), ...lesson.steps.flatMap((s) => Object.entries(s.solution.files))];
+    const dockerfiles = files.filter(([p]) => /(^|\/)Dockerfile[^/]*$/.test(p)).map(([, text]) => text);
+    const lines = [...lesson.start.commands, ...lesson.steps.flatMap((s) => s.solution.commands), ...(lesson.demo?.script ?? [])];
+    const have = new Set(bases);
+    const missing = imagesUsed(dockerfiles, lines).filter((i) => !have.has(i));
+    this.unavailable = missing.length ? { lesson: entry.id, images: missing, bases } : null;
   }
 
   /** Workspace files that differ from both a fresh workspace and `start`: the learner's own work. */

@@ -24,6 +24,8 @@ export class WorldState {
   transfer = $state.raw<TransferRecord | undefined>();
   /** Recent events, oldest first, each with a sequence number. */
   events = $state.raw<{ seq: number; event: EngineEvent }[]>([]);
+  /** Bumped when real mode's answers arrive: what read layerEntries reads again. */
+  private answers = $state(0);
   /** The cache what-if for the open Dockerfile (empty when none is open). */
   prediction = $state.raw<{ path: string; steps: BuildStepEvent[] } | undefined>();
 
@@ -49,14 +51,23 @@ export class WorldState {
     if (this.backend) this.world = this.backend.world();
   }
 
-  /** A layer's entries (cached: a layer never changes once it has its diff ID). */
+  /** A layer's entries (cached once known: a layer never changes once it has its diff ID). */
   layerEntries(diffId: string): LayerEntryView[] | undefined {
-    if (!this.entries.has(diffId)) this.entries.set(diffId, this.backend?.layerEntries(diffId));
+    // real mode answers a layer after it was first asked for (world.changed): ask until it has
+    void this.answers;
+    if (this.entries.get(diffId) === undefined) this.entries.set(diffId, this.backend?.layerEntries(diffId));
     return this.entries.get(diffId);
   }
 
   private onEvent(e: BackendEvent): void {
     if (e.type === 'workspace.changed') return;
+    if (e.type === 'world.changed') {
+      // the server's world (or an answer about it) arrived after the command that changed it
+      this.commit();
+      if (this.backend) this.world = this.backend.world();
+      this.answers++;
+      return;
+    }
     // one change of each field per burst, not per event: every change of a field wakes each
     // view that reads it, and a 200-step build sends over 400 events in one go
     if (this.pending.push(e) === 1) queueMicrotask(() => this.commit());

@@ -56,6 +56,9 @@ describe.skipIf(!haveChromium || noEngine !== null)(`real mode in Chromium (${no
     // the layer view shows the build's steps, the new RUN among them
     await page.getByRole('tab', { name: 'Layers', exact: true }).click();
     await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/RUN echo/);
+    // a layer's files, which the server reads from the engine when the view first asks
+    await page.locator('#viz-panel').getByText(/^COPY hello\.txt/).first().hover();
+    await expect.poll(() => page.locator('#viz-panel').textContent(), { timeout: 10_000 }).toMatch(/hello\.txt\s*21\s*B/);
     await shot(page, 'real-mode');
     // the context view: what the build sent, computed in the page from the learner's workspace
     await page.getByRole('tab', { name: 'Context', exact: true }).click();
@@ -68,6 +71,25 @@ describe.skipIf(!haveChromium || noEngine !== null)(`real mode in Chromium (${no
     await focusConsole(page);
     await type(page, 'docker run --privileged hello');
     expect(await screen(page)).toMatch(/--privileged is not allowed/);
+    // a lesson whose base this host lacks says so up front; one on a seeded base does not
+    const openLesson = async (title: string) => {
+      const back = page.getByRole('button', { name: '← All lessons' });
+      if (await back.isVisible()) await back.click();
+      await page.locator('.open-lesson', { hasText: title }).click();
+      const replace = page.getByRole('button', { name: 'Replace my files' });
+      if (await replace.waitFor({ timeout: 2000 }).then(() => true, () => false)) await replace.click();
+      await page.getByRole('heading', { name: title }).waitFor();
+    };
+    await openLesson('The build cache and layer order');
+    await expect.poll(() => page.locator('.pane .note').textContent(), { timeout: 10_000 }).toMatch(/does not have node:20-alpine.*Real mode has busybox:latest, oracle-base:local/s);
+    await shot(page, 'real-mode-lesson-unavailable');
+    // the lesson started from a cold engine: the image built above is gone
+    await focusConsole(page);
+    await type(page, 'docker images hello');
+    expect(await screen(page)).toMatch(/REPOSITORY +TAG +IMAGE ID +CREATED +SIZE\s*learner@layerlab/);
+    await openLesson('Images and layers');
+    await page.waitForTimeout(500);
+    expect(await page.locator('.pane .note').count()).toBe(0);
     } catch (e) {
       await shot(page, 'real-mode-failed');
       throw new Error(`${(e as Error).message}\nconsole:\n${await screen(page)}`);
