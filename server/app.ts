@@ -1,7 +1,8 @@
 /**
  * The companion server's HTTP and WebSocket front: serves the built app, answers
  * `/api/status` (is real mode on, and if not, why), and accepts `/ws` sessions only from
- * its own origin with the launch token (see guard.ts).
+ * its own origin with the launch token (see guard.ts) or, in classroom mode, a learner's id
+ * and key. Every session's engine commands share one fair queue (fair-queue.ts).
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -11,9 +12,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLASSROOM_MARKER, CLASSROOM_REPORT_PATH, CLASSROOM_WS_PATH, MAX_CLASSROOM_MESSAGE_BYTES, type StuckRule } from '../src/shared/classroom-protocol.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type EngineInfo, type ServerMessage } from '../src/shared/protocol.js';
 import { openClassroom, type ClassroomOptions, type Restored } from './classroom/index.js';
+import type { Learner } from './classroom/room.js';
+import { FairQueue } from './fair-queue.js';
 import { allowlistFor, hostAllowed, originAllowed, RateLimit, tokenMatches, type Allowlist } from './guard.js';
 import { parseClientMessage } from './protocol-schema.js';
-import { Session, type SessionDeps } from './session.js';
+import { LEARNER_LIMITS, Session, type SessionDeps, type SessionLimits } from './session.js';
 import { APP_HEADERS, serveFile } from './static.js';
 
 /** Tells the page it was served by the companion server (a static host has no /api/status to ask). */
@@ -34,11 +37,22 @@ export interface ServerOptions {
   offReason?: string;
   /** Sessions at once. */
   maxSessions?: number;
+  /** Engine commands running at once across every real-mode session (`--real-slots`, default 4); the rest wait in a fair queue. */
+  realSlots?: number;
   /** Milliseconds a client has to send `hello`. */
   helloTimeout?: number;
   /** Classroom mode (`--classroom`): learners join on CLASSROOM_WS_PATH; state is kept in `dataDir`. */
-  classroom?: { dataDir: string; stuckRule?: StuckRule; lessonsDir?: string } & Pick<ClassroomOptions, 'compactAfter' | 'hub'>;
+  classroom?: {
+    dataDir: string;
+    stuckRule?: StuckRule;
+    lessonsDir?: string;
+    /** A learner's real-mode quota (default LEARNER_LIMITS: 1 command at a time, 30 builds per class; `--learner-builds`). */
+    learnerLimits?: Partial<SessionLimits>;
+  } & Pick<ClassroomOptions, 'compactAfter' | 'hub'>;
 }
+
+/** The real-mode slots of a server started without `--real-slots`. */
+export const DEFAULT_REAL_SLOTS = 4;
 
 export interface RunningServer {
   /** `http://127.0.0.1:PORT/` */
@@ -68,6 +82,10 @@ export interface RunningServer {
 /** Starts the server; resolves once it listens. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sessions = new Set<Session>();
+  const queue = new FairQueue(opts.realSlots ?? DEFAULT_REAL_SLOTS);
+  /** Each learner's open real-mode session (one at a time: a new one replaces it) and builds used in this class. */
+  const learnerSessions = new Map<string, { session: Session; drop: (reason: string) => void }>();
+  const learnerBuilds = new Map<string, { used: number }>();
   let allow: Allowlist = allowlistFor(opts.port, { lan: opts.lan });
   let joinUrl = '';
   const classroom = opts.classroom ? openClassroom(opts.classroom, () => joinUrl) : null;
@@ -83,7 +101,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return;
     }
     if (url.pathname === '/api/status') {
-      const body = JSON.stringify(opts.real ? { realMode: true, engine: opts.real.engine } : { realMode: false, reason: opts.offReason ?? 'no Docker engine' });
+      // `learners`: a classroom learner may switch real mode on with its id and key
+      const body = JSON.stringify(opts.real ? { realMode: true, engine: opts.real.engine, learners: !!classroom } : { realMode: false, reason: opts.offReason ?? 'no Docker engine' });
       res.writeHead(200, { ...APP_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
@@ -147,14 +166,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return session ? send({ t: 'error', message: (e as Error).message }) : refuse((e as Error).message);
       }
       if (!session) {
-        if (msg.t !== 'hello' || !tokenMatches(opts.token, msg.token)) return refuse('the token is missing or wrong: open the URL the server printed');
+        if (msg.t !== 'hello') return refuse('the first message must be hello with the token');
+        let learner: Learner | null = null;
+        if (msg.learner) {
+          if (!classroom) return refuse('real mode for learners needs a classroom, and this server runs none: open the URL the server printed');
+          const who = classroom.learnerFor(msg.learner);
+          if ('refused' in who) return refuse(who.refused);
+          learner = who.learner;
+        } else if (!tokenMatches(opts.token, msg.token)) return refuse('the token is missing or wrong: open the URL the server printed');
         clearTimeout(timer);
         if (!opts.real) return refuse(`real mode is off: ${opts.offReason ?? 'no Docker engine'}`);
-        if (sessions.size >= (opts.maxSessions ?? 20)) return refuse('this server has as many sessions as it allows; close another tab');
-        session = new Session({ ...opts.real.deps, otherSessions: () => sessions.size - 1 }, send);
+        // a learner's new session replaces its old one (a reload, a second tab), so it does not count twice
+        const previous = learner ? learnerSessions.get(learner.id) : undefined;
+        if (sessions.size - (previous ? 1 : 0) >= (opts.maxSessions ?? 20)) return refuse('this server has as many sessions as it allows; close another tab');
+        previous?.drop('real mode was opened for you in another tab or window; this one is back to the simulator');
+        const deps = { ...opts.real.deps, queue, otherSessions: () => sessions.size - 1 };
+        session = learner
+          ? new Session(deps, send, { key: `learner:${learner.id}`, limits: { ...LEARNER_LIMITS, ...opts.classroom?.learnerLimits }, builds: learnerBuild(learner.id) })
+          : new Session(deps, send);
         session.setSize(msg.cols, msg.rows);
         sessions.add(session);
         const s = session;
+        if (learner) {
+          const l = learner;
+          learnerSessions.set(l.id, { session: s, drop: (reason) => refuse(reason) });
+          classroom!.hub.setReal(l, true);
+          ws.once('close', () => {
+            if (learnerSessions.get(l.id)?.session !== s) return;
+            learnerSessions.delete(l.id);
+            classroom!.hub.setReal(l, false);
+          });
+        }
         void opts.real.baseImages().then((baseImages) => {
           send({ t: 'welcome', session: s.id, engine: opts.real!.engine, registry: opts.real!.deps.registry, baseImages });
           void s.sendWorld();
@@ -172,6 +214,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     ws.on('error', () => ws.terminate());
   }
+
+  function learnerBuild(id: string): { used: number } {
+    let b = learnerBuilds.get(id);
+    if (!b) learnerBuilds.set(id, (b = { used: 0 }));
+    return b;
+  }
+
+  // the class ended: its learners' real-mode sessions end with it
+  classroom?.hub.onEnd(() => {
+    for (const { drop } of [...learnerSessions.values()]) drop('the class has ended: real mode is closed');
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {

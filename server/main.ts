@@ -4,21 +4,27 @@
  * real mode over a WebSocket guarded by a per-launch token. Without an engine it still
  * serves the app in simulated mode and says why real mode is off.
  *
- *   npm start -- [--port 4173] [--lan] [--registry URL|off] [--no-seed] [--no-build]
- *                [--classroom [--data DIR] [--new-class]]
+ *   npm start -- [--port 4173] [--lan] [--registry URL|off] [--no-seed] [--no-build] [--real-slots 4]
+ *                [--classroom [--data DIR] [--new-class] [--learner-builds 30]]
+ *
+ * `--real-slots N`: engine commands running at once across every real-mode session (default 4);
+ * the rest wait in a fair queue, served round-robin by session (a learner's sessions count as one).
  *
  * `--classroom` also runs a workshop (docs/classroom.md): it prints the join URL, code and QR
  * code for learners and the dashboard URL for the instructor. The class is kept in `--data`
  * (default .layerlab/classroom/) and restored on the next start; `--new-class` archives it first.
+ * With an engine, each learner may switch real Docker on in the page (one command at a time,
+ * `--learner-builds N` builds per learner in the class, default 30).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
-import { startServer } from './app.js';
+import { DEFAULT_REAL_SLOTS, startServer } from './app.js';
 import { archiveClass } from './classroom/journal.js';
 import { newToken } from './guard.js';
 import { connectEngine } from './real.js';
+import { LEARNER_LIMITS } from './session.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values: args } = parseArgs({
@@ -32,8 +38,13 @@ const { values: args } = parseArgs({
     classroom: { type: 'boolean', default: false },
     data: { type: 'string', default: path.join(ROOT, '.layerlab', 'classroom') },
     'new-class': { type: 'boolean', default: false },
+    'real-slots': { type: 'string', default: String(DEFAULT_REAL_SLOTS) },
+    'learner-builds': { type: 'string', default: String(LEARNER_LIMITS.builds) },
   },
 });
+
+const realSlots = count('real-slots', 1);
+const learnerBuilds = count('learner-builds', 0);
 
 const distDir = path.resolve(args.dist!);
 if (!args['no-build'] && stale(distDir)) {
@@ -58,9 +69,11 @@ const server = await startServer({
   token,
   real: real.ok ? real.real : null,
   offReason: real.ok ? undefined : real.reason,
-  ...(args.classroom ? { classroom: { dataDir } } : {}),
+  realSlots,
+  ...(args.classroom ? { classroom: { dataDir, learnerLimits: { builds: learnerBuilds } } } : {}),
 });
-console.log(real.ok ? `Real mode: on (Docker ${real.real.engine.version} on ${real.real.engine.host}${real.registry ? `, registry ${real.registry}` : ', no registry'})` : `Real mode: off (${real.reason}). Learners get the simulator.`);
+console.log(real.ok ? `Real mode: on (Docker ${real.real.engine.version} on ${real.real.engine.host}${real.registry ? `, registry ${real.registry}` : ', no registry'}; ${realSlots} command${realSlots === 1 ? '' : 's'} at once, the rest queue)` : `Real mode: off (${real.reason}). Learners get the simulator.`);
+if (real.ok && server.classroom) console.log(`  Learners may switch real Docker on: one command at a time each, ${learnerBuilds} builds each for the class.`);
 console.log(`\n  Layerlab: ${server.openUrl}\n`);
 if (args.lan) console.log('  --lan: the server answers on every address of this machine; share the URL only with your room.');
 if (server.classroom) {
@@ -91,6 +104,14 @@ async function stop(): Promise<void> {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+/** The whole number given to `--NAME`, at least `min`; exits with a usage line otherwise. */
+function count(name: 'real-slots' | 'learner-builds', min: number): number {
+  const v = Number(args[name]);
+  if (Number.isInteger(v) && v >= min) return v;
+  console.error(`--${name} takes a whole number of at least ${min}, not ${args[name]}`);
+  process.exit(2);
+}
 
 /** true when dist/ is missing or older than anything under src/, lessons/, index.html or public/. */
 function stale(dir: string): boolean {

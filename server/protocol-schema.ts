@@ -14,7 +14,14 @@ const contextEntry = z.object({
 }).strict();
 
 export const clientMessage = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('hello'), token: z.string().max(200), cols: z.number().int().min(1).max(1000).optional(), rows: z.number().int().min(1).max(1000).optional() }).strict(),
+  // exactly one of token and learner: parseClientMessage checks that (a discriminated union cannot)
+  z.object({
+    t: z.literal('hello'),
+    token: z.string().max(200).optional(),
+    learner: z.object({ id: z.string().min(1).max(64), key: z.string().min(1).max(200) }).strict().optional(),
+    cols: z.number().int().min(1).max(1000).optional(),
+    rows: z.number().int().min(1).max(1000).optional(),
+  }).strict(),
   z.object({
     t: z.literal('docker'),
     id,
@@ -48,5 +55,6 @@ export function parseClientMessage(raw: string): ClientMessage {
   }
   const r = clientMessage.safeParse(json);
   if (!r.success) throw new Error(`a message did not match the protocol: ${r.error.issues[0]?.path.join('.') || 'message'}: ${r.error.issues[0]?.message}`);
+  if (r.data.t === 'hello' && (r.data.token === undefined) === (r.data.learner === undefined)) throw new Error('hello carries either the token or the learner id and key, not both and not neither');
   return r.data as ClientMessage;
 }

@@ -1,8 +1,9 @@
 /**
  * One learner's WebSocket session in real mode: checks each docker command against the
- * policy, runs it on the engine with the session's labels, streams its output (capped and
- * stripped of unsafe sequences) and the engine's events, and sends the new world after it.
- * When the socket closes, everything the session made is reaped.
+ * policy and the quotas, waits for a slot in the engine's fair queue, runs it on the engine
+ * with the session's labels, streams its output (capped and stripped of unsafe sequences)
+ * and the engine's events, and sends the new world after it. When the socket closes,
+ * everything the session made is reaped.
  */
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
@@ -11,6 +12,7 @@ import type { Answer, ClientMessage, Query, ServerMessage } from '../src/shared/
 import type { WorldView } from '../src/shared/world.js';
 import { LABEL_INSTANCE, LABEL_SESSION, sessionIdFor, type CommandIO, type RealCommand, type SessionScope } from './docker/types.js';
 import { demoCommand } from './demo.js';
+import type { FairQueue } from './fair-queue.js';
 import { OutputCap, stripUnsafeSequences } from './output-guard.js';
 
 /** What a session needs from the server. */
@@ -38,6 +40,18 @@ export interface SessionDeps {
   /** Answers what lesson checks and layer views ask beyond the world (paths, layer entries). */
   query?(scope: SessionScope, q: Query): Promise<Answer>;
   limits?: Partial<SessionLimits>;
+  /** The engine's fair queue, shared by every session of the server; none: commands run at once. */
+  queue?: FairQueue;
+}
+
+/** Who a session is beyond its socket: a classroom learner has its own quota and queue turn. */
+export interface SessionOwner {
+  /** The fair queue serves sessions by this key (a learner's id); default the session's id. */
+  key: string;
+  /** Limits over the server's (a learner's quota: 1 command at a time, 30 builds). */
+  limits?: Partial<SessionLimits>;
+  /** Builds counted across all of this owner's sessions (a learner's, for the whole class). */
+  builds: { used: number };
 }
 
 export interface SessionLimits {
@@ -55,6 +69,9 @@ export interface SessionLimits {
 
 export const DEFAULT_LIMITS: SessionLimits = { outputBytes: 512 * 1024, concurrent: 3, builds: 200, buildTimeout: 10 * 60_000, commandTimeout: 10 * 60_000 };
 
+/** A classroom learner's quota, over DEFAULT_LIMITS: one command at a time (its console types one anyway), 30 builds per class. */
+export const LEARNER_LIMITS: Pick<SessionLimits, 'concurrent' | 'builds'> = { concurrent: 1, builds: 30 };
+
 interface Running {
   abort: AbortController;
   stdin: Set<(data: string) => void>;
@@ -68,16 +85,25 @@ export class Session {
   private readonly running = new Map<number, Running>();
   private readonly limits: SessionLimits;
   private readonly closed = new AbortController();
-  private builds = 0;
+  /** Builds used: this session's, or the learner's across sessions. */
+  private readonly builds: { used: number };
+  /** The fair queue's key for this session. */
+  readonly owner: string;
+  /** A classroom learner's session (messages name the class's quota, not the session's). */
+  readonly learner: boolean;
   private queries: Promise<void> = Promise.resolve();
   private size = { cols: 80, rows: 24 };
 
   constructor(
     private readonly deps: SessionDeps,
     private readonly send: (m: ServerMessage) => void,
+    owner?: SessionOwner,
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits, ...owner?.limits };
     this.id = sessionIdFor(deps.instanceId, randomBytes(8).toString('hex'));
+    this.owner = owner?.key ?? this.id;
+    this.learner = !!owner;
+    this.builds = owner?.builds ?? { used: 0 };
     this.scope = {
       docker: deps.docker,
       sessionId: this.id,
@@ -135,21 +161,43 @@ export class Session {
       return code;
     };
     if (this.running.has(id)) return fail(`layerlab: command id ${id} is already running`, 1);
-    if (this.running.size >= this.limits.concurrent) return fail(`layerlab: ${this.limits.concurrent} commands are already running in this session; wait for one to finish or press Ctrl-C`, 1);
+    if (this.running.size >= this.limits.concurrent) {
+      const n = this.limits.concurrent;
+      return fail(`layerlab: ${this.learner ? 'a learner runs' : 'this session runs'} at most ${n} command${n === 1 ? '' : 's'} at a time on the engine (${this.running.size} running or waiting); wait for ${n === 1 ? 'it' : 'one'} to finish or press Ctrl-C`, 1);
+    }
     const checked = this.deps.check(msg.argv);
     if (!checked.ok) return fail(checked.message, checked.exitCode);
     const handler = this.deps.commands.get(checked.command);
     if (!handler) return fail(`layerlab: real mode does not offer 'docker ${checked.command}' yet`, 1);
     const isBuild = checked.command === 'build';
-    if (isBuild && ++this.builds > this.limits.builds) return fail(`layerlab: this session has used its ${this.limits.builds} builds; start a new session to build again`, 1);
+    if (isBuild && this.builds.used >= this.limits.builds) {
+      return fail(this.learner ? `layerlab: you have used the ${this.limits.builds} builds a learner may run in this class; ask your instructor` : `layerlab: this session has used its ${this.limits.builds} builds; start a new session to build again`, 1);
+    }
     // a command with the console's TTY (run/exec -it) or `logs -f` waits for the learner: no time limit
     // (the policy's canonical argv spells every flag `--name=value`, so this reads it exactly)
     const interactive = msg.tty === true || (checked.command === 'logs' && checked.argv.includes('--follow=true'));
     const abort = new AbortController();
-    const signals = [abort.signal, this.closed.signal];
-    if (!interactive) signals.push(AbortSignal.timeout(isBuild ? this.limits.buildTimeout : this.limits.commandTimeout));
     const run: Running = { abort, stdin: new Set(), resize: new Set(), size: { ...this.size } };
     this.running.set(id, run);
+    let release: (() => void) | undefined;
+    // the engine's fair queue: wait for a slot (Ctrl-C or the session's end leaves the queue). A
+    // command that waits for the learner would hold its slot for as long as they type: it takes none.
+    if (this.deps.queue && !interactive) {
+      try {
+        release = await this.deps.queue.acquire(this.owner, {
+          signal: AbortSignal.any([abort.signal, this.closed.signal]),
+          onWait: (ahead) => this.send({ t: 'out', id, stream: 'stderr', text: `layerlab: waiting for the engine (${ahead} ahead)` }),
+        });
+      } catch {
+        this.running.delete(id);
+        if (!this.closed.signal.aborted) this.send({ t: 'exit', id, code: 130 });
+        return 130;
+      }
+    }
+    if (isBuild) this.builds.used++;
+    // the time limit counts from the slot, not from the queue
+    const signals = [abort.signal, this.closed.signal];
+    if (!interactive) signals.push(AbortSignal.timeout(isBuild ? this.limits.buildTimeout : this.limits.commandTimeout));
     const cap = new OutputCap(this.limits.outputBytes);
     const line = (stream: 'stdout' | 'stderr') => (text: string) => {
       const t = cap.pass(stripUnsafeSequences(text) + '\n');
@@ -189,6 +237,7 @@ export class Session {
       code = 1;
     } finally {
       this.running.delete(id);
+      release?.();
     }
     if (this.closed.signal.aborted) return code;
     this.send({ t: 'exit', id, code, world: true });

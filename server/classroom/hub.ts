@@ -51,6 +51,7 @@ export class ClassroomHub {
   private readonly tickTimer: NodeJS.Timeout;
   private cast: { title?: string; panel: CastFrame | null; term: string } | null = null;
   private readonly now: () => number;
+  private readonly endListeners = new Set<() => void>();
 
   constructor(
     private readonly room: Room,
@@ -59,6 +60,19 @@ export class ClassroomHub {
     this.now = opts.now ?? Date.now;
     this.tickTimer = setInterval(() => this.tick(), opts.tickMs ?? 15_000);
     this.tickTimer.unref();
+  }
+
+  /** Called when the instructor ends the class; returns the unsubscribe function. */
+  onEnd(cb: () => void): () => void {
+    this.endListeners.add(cb);
+    return () => this.endListeners.delete(cb);
+  }
+
+  /** A learner's real-mode session opened or closed: the dashboard marks it. */
+  setReal(l: Learner, on: boolean): void {
+    if (l.real === on) return;
+    l.real = on;
+    this.changed(l);
   }
 
   /** Learners with at least one open socket. */
@@ -211,6 +225,7 @@ export class ClassroomHub {
         this.cast = null;
         this.toLearners({ t: 'ended' });
         for (const set of this.learnerSockets.values()) for (const s of set) s.close(1000, 'the class has ended');
+        for (const cb of this.endListeners) cb();
         return this.toInstructors(this.roomMessage());
       default:
         return error(`${msg.t} is not an instructor's message`);

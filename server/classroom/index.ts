@@ -1,18 +1,17 @@
 /**
  * A classroom, assembled: the course catalog, the room restored from its journal (or a new
  * one), and the hub that serves it. The companion server (server/app.ts) owns one when
- * started with `--classroom`.
- *
- * Learners run the simulator: real mode per learner (opt-in, quotas, a fair queue) is not
- * built; docs/classroom.md says how it should scale (a remote engine, then an orchestrator).
+ * started with `--classroom`; it asks `learnerFor` before it opens a learner's real-mode
+ * session (docs/classroom.md, "Real Docker for learners").
  */
 import * as path from 'node:path';
 import type { StuckRule } from '../../src/shared/classroom-protocol.js';
+import { tokenMatches } from '../guard.js';
 import { loadCatalog } from './catalog.js';
 import { ClassroomHub, type HubOptions } from './hub.js';
 import { Journal } from './journal.js';
 import { classReport } from './report.js';
-import { Room, type RoomRecord, type RoomState } from './room.js';
+import { Room, type Learner, type RoomRecord, type RoomState } from './room.js';
 
 export interface ClassroomOptions {
   /** Where the journal and snapshot live (created 0700). */
@@ -44,9 +43,12 @@ export interface Classroom {
   restored: Restored;
   /** The class report as CSV. */
   report(): string;
+  /** The learner these credentials name (key compared in constant time) in a class that has not ended, or why not. */
+  learnerFor(credentials: { id: string; key: string }): { learner: Learner } | { refused: string };
   close(): void;
 }
 
+const NO_KEY = '-'.repeat(43);
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Opens the classroom in `dataDir`: restores the class found there, or starts a new one. */
@@ -68,6 +70,13 @@ export function openClassroom(opts: ClassroomOptions, joinUrl: () => string): Cl
     hub,
     restored: { learners, records: records.length, fromSnapshot: !!snapshot, skipped },
     report: () => classReport(room, now()),
+    learnerFor({ id, key }) {
+      const l = room.learners.get(id);
+      // an unknown id still costs a comparison (against a key no one holds) and says the same as a wrong key
+      if (!tokenMatches(l?.key ?? NO_KEY, key) || !l) return { refused: 'the learner id or key is wrong: join the class again' };
+      if (room.ended !== null) return { refused: 'this class has ended: real mode is closed' };
+      return { learner: l };
+    },
     close() {
       hub.close();
       journal.close();

@@ -35,6 +35,8 @@ export interface Learner {
   online: boolean;
   /** The stuck flag as the instructors last saw it (the hub sends a delta when it flips). */
   stuck: boolean;
+  /** A real-mode session is open for this learner (not journaled: sessions end with the server). */
+  real: boolean;
 }
 
 /** One change to the room, as the journal stores it. Applying a record twice gives the same state. */
@@ -104,7 +106,7 @@ export class Room {
         Object.assign(this, { code: r.code, token: r.token, startedAt: r.startedAt, stuckRule: r.stuckRule });
         return;
       case 'learner':
-        this.learners.set(r.id, { id: r.id, key: r.key, nickname: r.nickname, joinedAt: r.at, lessons: new Map(), current: null, stepSince: null, lastSeen: r.at, online: false, stuck: false });
+        this.learners.set(r.id, { id: r.id, key: r.key, nickname: r.nickname, joinedAt: r.at, lessons: new Map(), current: null, stepSince: null, lastSeen: r.at, online: false, stuck: false, real: false });
         return;
       case 'nickname': {
         const l = this.learners.get(r.id);
@@ -216,6 +218,7 @@ export class Room {
       stuck: this.isStuck(l, now),
       done,
       lastSeen: l.lastSeen,
+      ...(l.real ? { real: true } : {}),
     };
   }
 
@@ -260,6 +263,6 @@ export class Room {
   load(s: RoomState): void {
     Object.assign(this, { code: s.code, token: s.token, startedAt: s.startedAt, ended: s.ended, hold: s.hold, stuckRule: s.stuckRule });
     this.learners.clear();
-    for (const l of s.learners) this.learners.set(l.id, { ...l, lessons: new Map(Object.entries(l.lessons)), online: false, stuck: false });
+    for (const l of s.learners) this.learners.set(l.id, { ...l, lessons: new Map(Object.entries(l.lessons)), online: false, stuck: false, real: false });
   }
 }

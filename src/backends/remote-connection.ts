@@ -1,10 +1,10 @@
 /**
  * The browser's side of the companion server's WebSocket (src/shared/protocol.ts): says
- * hello with the launch token, then routes each command's output, TTY data and exit code
+ * hello with the launch token (or a classroom learner's id and key), then routes each command's output, TTY data and exit code
  * by its id, and hands engine events and world pictures to the backend.
  */
 import type { EngineEvent } from '../shared/events.js';
-import type { Answer, ClientMessage, ContextEntry, Query, ServerMessage } from '../shared/protocol.js';
+import type { Answer, ClientMessage, ContextEntry, LearnerCredentials, Query, ServerMessage } from '../shared/protocol.js';
 import type { WorldView } from '../shared/world.js';
 
 /** The little of the DOM WebSocket this needs (tests pass `ws`'s client). */
@@ -38,12 +38,16 @@ export class RemoteConnection {
     readonly welcome: Welcome,
   ) {}
 
-  /** Opens a session: resolves with the connection once the server said welcome, rejects with its reason. */
-  static open(socket: SocketLike, token: string, size?: { cols: number; rows: number }): Promise<RemoteConnection> {
+  /**
+   * Opens a session with the launch token, or a classroom learner's id and key: resolves with
+   * the connection once the server said welcome, rejects with its reason.
+   */
+  static open(socket: SocketLike, credentials: string | LearnerCredentials, size?: { cols: number; rows: number }): Promise<RemoteConnection> {
+    const hello: ClientMessage = typeof credentials === 'string' ? { t: 'hello', token: credentials, ...size } : { t: 'hello', learner: { id: credentials.id, key: credentials.key }, ...size };
     return new Promise((resolve, reject) => {
       let conn: RemoteConnection | null = null;
       let lastError = 'the companion server closed the connection';
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', token, ...size } satisfies ClientMessage)));
+      socket.addEventListener('open', () => socket.send(JSON.stringify(hello)));
       socket.addEventListener('message', (e) => {
         let m: ServerMessage;
         try {

@@ -109,6 +109,8 @@ export interface RosterEntry {
   done: Record<string, string[]>;
   /** Server time (ms) of the learner's last message. */
   lastSeen: number;
+  /** The learner has a real-mode session open (commands run on the server's Docker engine). */
+  real?: boolean;
 }
 
 /** The room as the dashboard draws it. */

@@ -2,7 +2,8 @@
  * The companion server's WebSocket protocol (real mode). The browser's RemoteBackend and
  * `server/` both speak it; `server/protocol-schema.ts` checks every incoming message with zod.
  * One JSON object per message. The first client message must be `hello` with the token the
- * server printed; anything else first closes the socket.
+ * server printed, or (a classroom learner) the learner's id and key; anything else first
+ * closes the socket.
  */
 import type { EngineEvent } from './events.js';
 import type { LayerEntryView, PathInfo, PathPlace, WorldView } from './world.js';
@@ -23,9 +24,18 @@ export interface ContextEntry {
   data?: string;
 }
 
+/** A classroom learner's credentials: the id and key the classroom's `joined` gave it. */
+export interface LearnerCredentials {
+  id: string;
+  key: string;
+}
+
 export type ClientMessage =
-  /** First message: the per-launch token from the URL the server printed. */
-  | { t: 'hello'; token: string; cols?: number; rows?: number }
+  /**
+   * First message, with exactly one of: the per-launch `token` from the URL the server printed,
+   * or (a learner of the server's classroom) `learner`, the id and key the class gave it.
+   */
+  | ({ t: 'hello'; cols?: number; rows?: number } & ({ token: string; learner?: never } | { learner: LearnerCredentials; token?: never }))
   /**
    * One docker command: argv after `docker` (words already split by the console's shell).
    * `context` carries the build context for `docker build`.
