@@ -110,7 +110,7 @@ export class Session {
       instanceId: deps.instanceId,
       labels: { [LABEL_SESSION]: this.id, [LABEL_INSTANCE]: deps.instanceId },
       registry: deps.registry,
-      buildLeftovers: new Set(),
+      buildSteps: new Set(),
     };
     deps.watchEvents?.(deps.docker, this.id, (event) => this.send({ t: 'event', event }), this.closed.signal);
   }
@@ -279,7 +279,7 @@ export class Session {
     let code = 0;
     try {
       await this.deps.reap(this.id);
-      this.scope.buildLeftovers?.clear();
+      this.scope.buildSteps.clear();
       if (this.deps.pruneBuildCache) {
         const others = this.deps.otherSessions?.() ?? 0;
         if (others === 0) await this.deps.pruneBuildCache();

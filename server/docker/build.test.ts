@@ -16,7 +16,7 @@ function contextOf(files: Record<string, string>): ContextEntry[] {
 
 /** A scope for a test session on the real engine. */
 function testScope(sessionId: string, registry: string | null = null): SessionScope {
-  return { docker, sessionId, instanceId: 'test', labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: 'test' }, registry };
+  return { docker, sessionId, instanceId: 'test', labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: 'test' }, registry, buildSteps: new Set() };
 }
 
 /** An io that records lines and events. */

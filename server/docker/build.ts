@@ -21,8 +21,8 @@ const PLAIN_FLUSH_MS = 100;
 /** What a builder's stream reader reports back. */
 interface StreamOutcome {
   imageId?: string;
-  /** Classic: the image of the last step that finished (` ---> abc123def456`). */
-  lastStepImage?: string;
+  /** Classic: the image of each step that finished (` ---> abc123def456`). */
+  stepImages: string[];
   error?: { message: string; code?: number };
   steps: BuildStepEvent[];
 }
@@ -112,9 +112,9 @@ export const build: RealCommand = async (scope, argv, io) => {
     io.event({ type: 'build.error', message, exitCode: 1 });
     return 1;
   }
+  rememberSteps(scope, res.stepImages);
   if (io.signal.aborted) return cancelled(io);
   if (res.error) {
-    if (res.lastStepImage) scope.buildLeftovers?.add(res.lastStepImage);
     const exitCode = builder === 'classic' && res.error.code ? res.error.code : 1;
     io.event({ type: 'build.error', message: res.error.message, exitCode, step: res.steps.length });
     return exitCode;
@@ -126,9 +126,24 @@ export const build: RealCommand = async (scope, argv, io) => {
   return 0;
 };
 
-/** What the classic builder may take from the cache for this session: the images it may see, and its failed builds' leftovers. */
+/** The most step images a session keeps as cache sources (the oldest go first). */
+const MAX_STEP_IMAGES = 2000;
+
+function rememberSteps(scope: SessionScope, ids: string[]): void {
+  const set = scope.buildSteps;
+  for (const id of ids) {
+    set.delete(id);
+    set.add(id);
+  }
+  for (const id of set) {
+    if (set.size <= MAX_STEP_IMAGES) break;
+    set.delete(id);
+  }
+}
+
+/** What the classic builder may take from the cache for this session: the images it may see, and the steps its builds wrote. */
 async function cacheSources(scope: SessionScope): Promise<string[]> {
-  return [...(await visibleImages(scope)).keys(), ...(scope.buildLeftovers ?? [])];
+  return [...(await visibleImages(scope)).keys(), ...scope.buildSteps];
 }
 
 function cancelled(io: CommandIO): number {
@@ -159,7 +174,7 @@ async function reportImage(docker: import('dockerode'), io: CommandIO, imageId: 
 async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, outline: { stages: DfStage[]; instructions: DfInstruction[] }, rows: Map<string, number>, io: CommandIO, labelCount: { all: number; ours: number }): Promise<StreamOutcome> {
   const { instructions } = outline;
   const stageNames = outline.stages.map((s) => s.name);
-  const res: StreamOutcome = { steps: [] };
+  const res: StreamOutcome = { steps: [], stepImages: [] };
   let carry = '';
   let pending: BuildStepEvent | undefined;
   let hiding = false;
@@ -186,7 +201,7 @@ async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, '
       if (stageName) pending.stage = stageName;
     } else if (hiding && !/^Successfully /.test(l)) return;
     else if (pending && l === ' ---> Using cache') pending.cached = true;
-    else if (/^ ---> [0-9a-f]{12}$/.test(l)) res.lastStepImage = l.slice(6);
+    else if (/^ ---> [0-9a-f]{12}$/.test(l)) res.stepImages.push(l.slice(6));
     if (pending && /^ ---> [0-9a-f]{12}$/.test(l)) {
       res.steps.push(pending);
       io.event(pending);
@@ -214,7 +229,7 @@ async function readClassic(stream: NodeJS.ReadableStream, out: Pick<CommandIO, '
 
 /** BuildKit: the trace rendered as `--progress=plain` (stderr, as the CLI writes it) and a step event per finished `[i/n]` vertex. */
 async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 'stdout' | 'stderr'>, stages: DfStage[], rows: Map<string, number>, io: CommandIO): Promise<StreamOutcome> {
-  const res: StreamOutcome = { steps: [] };
+  const res: StreamOutcome = { steps: [], stepImages: [] };
   const printer = new PlainPrinter((l) => out.stderr(l));
   const reported = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

@@ -7,7 +7,7 @@ import { LABEL_INSTANCE, LABEL_SESSION, type CommandIO, type SessionScope } from
 /** A fresh session on the given engine. */
 export function testScope(docker: Docker): SessionScope {
   const sessionId = `test-ctr-${randomBytes(6).toString('hex')}`;
-  return { docker, sessionId, instanceId: 'test', labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: 'test' }, registry: null };
+  return { docker, sessionId, instanceId: 'test', labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: 'test' }, registry: null, buildSteps: new Set() };
 }
 
 /** A console that records what a command prints; `terminal` gives it a keyboard and a TTY. */

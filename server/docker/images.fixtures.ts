@@ -13,7 +13,7 @@ import { LABEL_INSTANCE, LABEL_SESSION, sessionIdFor, type CommandIO, type Sessi
 /** A fresh session scope on the test engine: `INSTANCE_test-<what>-<random>`, as the server names sessions. */
 export function testScope(what: string, instanceId = 'test'): SessionScope {
   const sessionId = sessionIdFor(instanceId, `test-${what}-${randomBytes(4).toString('hex')}`);
-  return { docker, sessionId, instanceId, labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: instanceId }, registry: null };
+  return { docker, sessionId, instanceId, labels: { [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: instanceId }, registry: null, buildSteps: new Set() };
 }
 
 /** A CommandIO that keeps lines and events for assertions. */

@@ -46,7 +46,7 @@ describeEngine.skipIf(!findRegistryBinary())('docker push and pull on the real e
   beforeAll(async () => {
     host = `127.0.0.1:${await freePort()}`;
     registry = await startRegistry({ addr: host });
-    scope = { docker, sessionId: SESSION, instanceId: 'test', labels: { [LABEL_SESSION]: SESSION, [LABEL_INSTANCE]: 'test' }, registry: host };
+    scope = { docker, sessionId: SESSION, instanceId: 'test', labels: { [LABEL_SESSION]: SESSION, [LABEL_INSTANCE]: 'test' }, registry: host, buildSteps: new Set() };
   });
   afterAll(async () => {
     for (const img of await docker.listImages({ filters: JSON.stringify({ label: [`${LABEL_SESSION}=${SESSION}`] }) })) await docker.getImage(img.Id).remove({ force: true }).catch(() => {});

@@ -43,10 +43,11 @@ export interface SessionScope {
   /** The registry real mode pushes to (`127.0.0.1:5000`), or null when there is none. */
   registry: string | null;
   /**
-   * Images a failed classic build of this session left (its last good step): no label reaches
-   * them, but a rebuild takes those steps from the cache, as on a docker host of one's own.
+   * The images of every step the session's classic builds wrote (` ---> abc123def456`): no
+   * label reaches a failed build's steps or an earlier stage's, yet a rebuild takes them from
+   * the cache, as on a docker host of one's own (build.ts passes them as cache sources).
    */
-  buildLeftovers?: Set<string>;
+  buildSteps: Set<string>;
 }
 
 /** Where a command's output and events go, and what it gets from the console. */

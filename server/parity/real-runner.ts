@@ -58,6 +58,7 @@ async function runLocked(scriptPath: string, opts: RealRunOptions): Promise<Line
     instanceId: `parity-${nonce}`,
     labels: { [LABEL_SESSION]: `parity-${nonce}`, [LABEL_INSTANCE]: `parity-${nonce}` },
     registry: null,
+    buildSteps: new Set(),
   };
   // only scenarios that name the registry pay for starting one
   const own = !opts.registry && text.includes(SCRIPT_REGISTRY) ? await startRegistry({ addr: `127.0.0.1:${await freePort()}` }) : null;
