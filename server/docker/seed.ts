@@ -66,11 +66,68 @@ export async function seedImages(docker: Docker, opts: { force?: boolean } = {})
     if (!opts.force && (await baseImageExists(docker, img.ref))) continue;
     const tar = await busyboxRootfs(hostBusybox());
     const [repo, tag] = img.ref.split(':') as [string, string];
-    const stream = (await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, ...(img.cmd ? [`CMD ${JSON.stringify(img.cmd)}`] : [])] } as never)) as unknown as NodeJS.ReadableStream;
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, res: { error?: string }[]) => (err ? reject(err) : res.find((r) => r.error) ? reject(new Error(res.find((r) => r.error)!.error)) : resolve())));
+    await finished(docker, (await docker.importImage(bufferStream(tar), { repo, tag, changes: [`LABEL ${LABEL_BASE}=1`, ...(img.cmd ? [`CMD ${JSON.stringify(img.cmd)}`] : [])] } as never)) as unknown as NodeJS.ReadableStream);
     made.push(img.ref);
   }
   return made;
+}
+
+/** Waits for a streamed Engine API answer (import, build, pull); rejects with its error. */
+function finished(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, res: { error?: string }[]) => {
+      const failed = res?.find((r) => r.error);
+      if (err || failed) reject(err ?? new Error(failed!.error));
+      else resolve();
+    }),
+  );
+}
+
+/**
+ * Makes an image the engine already has (pulled by whoever runs the server) a base real
+ * mode may build FROM and run: a BuildKit build of `FROM ref` plus the base label, tagged
+ * `ref` again. Its layers stay the same; its config gains the label and one history row.
+ * BuildKit, because a classic build would give it a parent, and a base has none.
+ */
+export async function adoptBase(docker: Docker, ref: string): Promise<void> {
+  const was = (await docker.getImage(ref).inspect()).Id;
+  const context = await tarBuffer((p) => p.entry({ name: 'Dockerfile' }, `FROM ${ref}\nLABEL ${LABEL_BASE}=1\n`));
+  await finished(docker, (await docker.buildImage(bufferStream(context), { t: ref, version: '2', networkmode: 'none' } as never)) as unknown as NodeJS.ReadableStream);
+  // the unlabelled original, now untagged, goes unless something still uses it
+  await docker.getImage(was).remove().catch(() => undefined);
+}
+
+/** What became of each image asked for by `seedLessonBases`. */
+export type LessonBaseResult = { ref: string; outcome: 'was-base' | 'adopted' | 'pulled' } | { ref: string; outcome: 'unavailable'; reason: string };
+
+/**
+ * `npm run images:seed -- --lesson-bases`: the images the lessons use become bases. One
+ * already on the engine is adopted; a missing one is pulled first when `pull` (a host with
+ * internet); otherwise it is reported unavailable, as the lesson pane will say.
+ */
+export async function seedLessonBases(docker: Docker, refs: string[], opts: { pull: boolean }): Promise<LessonBaseResult[]> {
+  const results: LessonBaseResult[] = [];
+  for (const ref of refs) {
+    if (await baseImageExists(docker, ref)) {
+      results.push({ ref, outcome: 'was-base' });
+      continue;
+    }
+    const present = await docker.getImage(ref).inspect().then(() => true, () => false);
+    try {
+      if (!present) {
+        if (!opts.pull) {
+          results.push({ ref, outcome: 'unavailable', reason: 'not on this engine (pull it, or run with --pull on a host with internet)' });
+          continue;
+        }
+        await finished(docker, (await docker.pull(ref)) as unknown as NodeJS.ReadableStream);
+      }
+      await adoptBase(docker, ref);
+      results.push({ ref, outcome: present ? 'adopted' : 'pulled' });
+    } catch (e) {
+      results.push({ ref, outcome: 'unavailable', reason: (e as Error).message.split('\n')[0]! });
+    }
+  }
+  return results;
 }
 
 /** The base images present (labelled as bases), as `repo:tag`. */

@@ -83,3 +83,18 @@ export function imagesUsed(dockerfiles: readonly string[], lines: readonly strin
   }
   return used;
 }
+
+/** What `lessonImages` reads of a lesson (the shape of src/lessons/schema.ts's Lesson). */
+export interface LessonLike {
+  start: { files: Record<string, string>; commands: string[] };
+  steps: { solution: { files: Record<string, string>; commands: string[] } }[];
+  demo?: { script: string[] };
+}
+
+/** The images a lesson uses from outside: its start/ files, start files and solutions' Dockerfiles, and its setup, solution and demo commands. */
+export function lessonImages(lesson: LessonLike, startFiles: Record<string, string>): string[] {
+  const files = [...Object.entries(startFiles), ...Object.entries(lesson.start.files), ...lesson.steps.flatMap((s) => Object.entries(s.solution.files))];
+  const dockerfiles = files.filter(([p]) => /(^|\/)Dockerfile[^/]*$/.test(p)).map(([, text]) => text);
+  const lines = [...lesson.start.commands, ...lesson.steps.flatMap((s) => s.solution.commands), ...(lesson.demo?.script ?? [])];
+  return imagesUsed(dockerfiles, lines);
+}

@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { STARTER_FILES } from '../backends/sim.js';
-import { imagesUsed } from '../cli/images-used.js';
+import { lessonImages } from '../cli/images-used.js';
 import { loadCourses, loadStartFiles, type CourseEntry, type LessonEntry } from '../lessons/bundle.js';
 import type { CheckResult } from '../lessons/checks.js';
 import { findImage } from '../lessons/checks.js';
@@ -262,11 +262,8 @@ export class LessonRunner {
       this.unavailable = null;
       return;
     }
-    const files = [...Object.entries(startFiles), ...Object.entries(lesson.start.files), ...lesson.steps.flatMap((s) => Object.entries(s.solution.files))];
-    const dockerfiles = files.filter(([p]) => /(^|\/)Dockerfile[^/]*$/.test(p)).map(([, text]) => text);
-    const lines = [...lesson.start.commands, ...lesson.steps.flatMap((s) => s.solution.commands), ...(lesson.demo?.script ?? [])];
     const have = new Set(bases);
-    const missing = imagesUsed(dockerfiles, lines).filter((i) => !have.has(i));
+    const missing = lessonImages(lesson, startFiles).filter((i) => !have.has(i));
     this.unavailable = missing.length ? { lesson: entry.id, images: missing, bases } : null;
   }
 
