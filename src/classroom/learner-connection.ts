@@ -147,6 +147,12 @@ export class LearnerConnection {
     this.link.close();
   }
 
+  /** The id and key the class gave this browser (what opens real mode for it), once it joined. */
+  credentials(): { id: string; key: string } | undefined {
+    const me = this.identity();
+    return me ? { id: me.id, key: me.key } : undefined;
+  }
+
   /** Closes the socket (the class stays remembered for the next page load). */
   dispose(): void {
     this.link.close();

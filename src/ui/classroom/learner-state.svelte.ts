@@ -102,6 +102,11 @@ export class LearnerClass {
     return this.castLog;
   }
 
+  /** The id and key the class gave this browser (they open real mode for it); undefined before it joined. */
+  credentials(): { id: string; key: string } | undefined {
+    return this.conn.credentials();
+  }
+
   /** Leaves the class in this browser (joining again resumes the same learner). */
   leave(): void {
     this.conn.leave();
