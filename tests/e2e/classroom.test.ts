@@ -4,7 +4,8 @@
  * and two learners (a laptop and a phone) in three browser contexts. A learner's failed check
  * and finished step reach the dashboard; a hint to one learner reaches only that learner, a
  * hint to all reaches both; a hold stops the learner at its step; the instructor's broadcast
- * console shows up in the learners' cast viewers. Screenshots: test-results/classroom-*.
+ * console shows up in the learners' cast viewers. With a Docker engine, a learner switches
+ * real Docker on and runs a container on it. Screenshots: test-results/classroom-*.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +14,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.js';
 import { newToken } from '../../server/guard.js';
-import { chromiumNote, focusConsole, haveChromium, launch, shot, showPane, type } from './harness.js';
+import { connectEngine, type EngineConnection } from '../../server/real.js';
+import { noEngine } from '../server/engine.js';
+import { chromiumNote, focusConsole, haveChromium, launch, screen, shot, showPane, type } from './harness.js';
 
 let browser: Browser | undefined;
 let server: RunningServer | undefined;
@@ -230,5 +233,58 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
     await dash.getByText(/This class has ended/).waitFor();
     // the browser logs the refused reconnects; nothing else may fail
     expect(errors.filter((e) => !/WebSocket connection/.test(e))).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveChromium || noEngine !== null)(`real Docker for a classroom learner in Chromium (${noEngine ? `skipped: no Docker engine: ${noEngine}` : chromiumNote})`, () => {
+  let realServer: RunningServer | undefined;
+  let realBrowser: Browser | undefined;
+  let engine: EngineConnection | undefined;
+  let dir = '';
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlab-class-real-'));
+    engine = await connectEngine({ seed: true, registry: 'off' });
+    if (!engine.ok) throw new Error(engine.reason);
+    realServer = await startServer({ port: 0, listen: '127.0.0.1', distDir: inject('distDir'), token: newToken(), real: engine.real, classroom: { dataDir: dir } });
+    realBrowser = await launch();
+  });
+  afterAll(async () => {
+    await realBrowser?.close();
+    await realServer?.close();
+    if (engine?.ok) await engine.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a learner switches real Docker on, runs a container on the engine, and switches back', async () => {
+    const cls = realServer!.classroom!;
+    const context = await realBrowser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const dash = await context.newPage();
+    await dash.goto(cls.dashboardUrl);
+    await dash.getByText(cls.code, { exact: true }).waitFor();
+    const learnerContext = await realBrowser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await learnerContext.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(cls.joinUrl);
+    await page.getByLabel('Nickname').fill('Eve');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    const bar = page.getByRole('region', { name: 'Class' });
+    await expect.poll(() => bar.innerText()).toMatch(/Eve[\s\S]*Online/);
+    // no launch token on the learner's page: the simulator runs until the learner opts in
+    await expect.poll(() => page.locator('.status').textContent()).toMatch(/^Simulated/);
+    const toggle = bar.getByRole('switch', { name: 'Use real Docker' });
+    await toggle.check();
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 20_000 }).toMatch(/^Real Docker on /);
+    await expect.poll(() => row(dash, 'Eve')).toMatch(/Docker/);
+    await focusConsole(page);
+    await type(page, 'docker run --rm busybox:latest echo hi-from-the-engine');
+    await expect.poll(() => screen(page), { timeout: 30_000 }).toMatch(/^hi-from-the-engine$/m);
+    await shot(page, 'classroom-learner-real');
+    await toggle.uncheck();
+    await expect.poll(() => page.locator('.status').textContent()).toMatch(/^Simulated/);
+    await expect.poll(() => row(dash, 'Eve')).not.toMatch(/Docker/);
+    expect(errors).toEqual([]);
+    await context.close();
+    await learnerContext.close();
   });
 });
