@@ -179,7 +179,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // a learner's new session replaces its old one (a reload, a second tab), so it does not count twice
         const previous = learner ? learnerSessions.get(learner.id) : undefined;
         if (sessions.size - (previous ? 1 : 0) >= (opts.maxSessions ?? 20)) return refuse('this server has as many sessions as it allows; close another tab');
-        previous?.drop('real mode was opened for you in another tab or window; this one is back to the simulator');
+        previous?.drop('real mode was opened for you in another tab or window');
         const deps = { ...opts.real.deps, queue, otherSessions: () => sessions.size - 1 };
         session = learner
           ? new Session(deps, send, { key: `learner:${learner.id}`, limits: { ...LEARNER_LIMITS, ...opts.classroom?.learnerLimits }, builds: learnerBuild(learner.id) })
