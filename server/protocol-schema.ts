@@ -45,16 +45,22 @@ export const clientMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('demo'), id, name: z.string().max(64), params: z.record(z.string().max(64), z.union([z.string().max(256), z.number()])).optional() }).strict(),
 ]);
 
-/** Parses one raw WebSocket message; an Error with a plain reason when it is not a valid ClientMessage. */
-export function parseClientMessage(raw: string): ClientMessage {
+/** Parses one raw WebSocket message against `schema`; an Error with a plain reason when it does not match. */
+export function parseWith<S extends z.ZodType>(schema: S, raw: string): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     throw new Error('a message was not JSON');
   }
-  const r = clientMessage.safeParse(json);
+  const r = schema.safeParse(json);
   if (!r.success) throw new Error(`a message did not match the protocol: ${r.error.issues[0]?.path.join('.') || 'message'}: ${r.error.issues[0]?.message}`);
-  if (r.data.t === 'hello' && (r.data.token === undefined) === (r.data.learner === undefined)) throw new Error('hello carries either the token or the learner id and key, not both and not neither');
-  return r.data as ClientMessage;
+  return r.data;
+}
+
+/** Parses one raw WebSocket message; an Error with a plain reason when it is not a valid ClientMessage. */
+export function parseClientMessage(raw: string): ClientMessage {
+  const msg = parseWith(clientMessage, raw);
+  if (msg.t === 'hello' && (msg.token === undefined) === (msg.learner === undefined)) throw new Error('hello carries either the token or the learner id and key, not both and not neither');
+  return msg as ClientMessage;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NICKNAME_MAX, type ClassroomClientMessage } from '../../src/shared/classroom-protocol.js';
+import { parseWith } from '../protocol-schema.js';
 
 /** The most a learner's message may be (a `sync` of every lesson fits many times over). */
 export const MAX_LEARNER_MESSAGE_BYTES = 128 * 1024;
@@ -95,13 +96,5 @@ export const classroomClientMessage = z.discriminatedUnion('t', [
 
 /** Parses one raw classroom message; an Error with a plain reason when it is not a valid one. */
 export function parseClassroomMessage(raw: string): ClassroomClientMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new Error('a message was not JSON');
-  }
-  const r = classroomClientMessage.safeParse(json);
-  if (!r.success) throw new Error(`a message did not match the protocol: ${r.error.issues[0]?.path.join('.') || 'message'}: ${r.error.issues[0]?.message}`);
-  return r.data as ClassroomClientMessage;
+  return parseWith(classroomClientMessage, raw) as ClassroomClientMessage;
 }
