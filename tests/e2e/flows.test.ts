@@ -158,7 +158,11 @@ describe.skipIf(!haveChromium)(`keyboard only (${chromiumNote})`, () => {
       // `edit` hands the keyboard to the editor (on a phone the Editor tab comes to the front)
       await page.keyboard.type('edit hello.txt');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.activeElement?.closest('.cm-content, textarea') !== null && document.activeElement !== document.body);
+      // the editor has the keyboard (not the console's own textarea, which has it until `edit` hands it over)
+      await page.waitForFunction(() => {
+        const el = document.activeElement;
+        return !!el && (el.closest('.cm-content') !== null || (el.tagName === 'TEXTAREA' && !el.classList.contains('xterm-helper-textarea')));
+      });
       await page.keyboard.press('Control+a');
       await page.keyboard.type('Typed without a mouse\n');
       await page.keyboard.press('Control+s');
