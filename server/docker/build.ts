@@ -8,7 +8,8 @@ import { humanSize4 } from '../../src/cli/format/index.js';
 import type { BuildStepEvent } from '../../src/shared/events.js';
 import { checkContext, packContext } from '../policy/context.js';
 import { checkDockerfile } from '../policy/dockerfile.js';
-import { visibleImages } from './images.js';
+import { DockerError } from '../../src/engine/errors.js';
+import { claimTags, safeNormalize, visibleImages } from './image-scope.js';
 import { lockedBuildOptions } from './template.js';
 import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
 import { buildkitInstruction, currentTargets, historyIndexes, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction, type DfStage } from './build-steps.js';
@@ -76,6 +77,14 @@ export const build: RealCommand = async (scope, argv, io) => {
     const parse = problems.find((p) => p.startsWith('Dockerfile: '));
     if (parse) io.stderr(`${builder === 'classic' ? 'Error response from daemon: ' : 'failed to solve with frontend dockerfile.v0: failed to create LLB definition: '}${parse.slice('Dockerfile: '.length)}`);
     else for (const p of problems) io.stderr(p);
+    return 1;
+  }
+  try {
+    // a tag another session's image or a base holds is not this build's to move
+    await claimTags(scope, tags.map(safeNormalize));
+  } catch (e) {
+    if (!(e instanceof DockerError)) throw e;
+    io.stderr(e.message);
     return 1;
   }
   io.event({ type: 'build.start', builder, tags, stages: Math.max(1, outline.stages.length) });

@@ -1,6 +1,7 @@
 /** Stopping, killing, removing and diffing the session's containers on the real engine. */
 import { commit as simCommit, diff as simDiff, kill as simKill, rm as simRm, stop as simStop } from '../../src/cli/commands/container-control.js';
 import { eachContainer, mustFindContainer, noSuchContainerCli, realCommand, statusOf } from './container-common.js';
+import { claimTags, safeNormalize } from './image-scope.js';
 
 /** Treats the daemon's 304 (already in the wanted state) as success, as the docker CLI does. */
 function unlessNotModified(e: unknown): void {
@@ -76,6 +77,7 @@ export const commit = realCommand(simCommit.spec, async (scope, f, io) => {
     const colon = ref.lastIndexOf(':');
     [repo, tag] = colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
   }
+  if (repo) await claimTags(scope, [safeNormalize(`${repo}:${tag}`)]);
   const res = (await scope.docker.getContainer(c.Id).commit({
     ...(repo ? { repo, tag } : {}),
     comment: f.string('message') ?? '',

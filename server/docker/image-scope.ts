@@ -4,6 +4,7 @@
  * intermediates without labels). Everything else answers as a missing image would.
  */
 import { normalizeTagged } from '../../src/engine/image/reference.js';
+import { DockerError } from '../../src/engine/errors.js';
 import { EngineError, engineRequest, pathName } from './engine-api.js';
 import { LABEL_BASE, LABEL_SESSION, type SessionScope } from './types.js';
 
@@ -59,6 +60,26 @@ export async function findImage(scope: SessionScope, ref: string): Promise<Image
   if (ownImage(scope, doc.Config?.Labels, doc.Parent)) return doc;
   if (doc.Config?.Labels?.[LABEL_SESSION]) return null;
   return (await visibleImages(scope)).has(doc.Id) ? doc : null;
+}
+
+/**
+ * Tags are one namespace on a shared engine: refuses to point `keys` (normalized `repo:tag`)
+ * anywhere when one names a base every session builds FROM, or an image of another session
+ * (moving it would take the image from under that session). A free tag, or the session's
+ * own, passes.
+ */
+export async function claimTags(scope: SessionScope, keys: string[]): Promise<void> {
+  for (const key of keys) {
+    let held: ImageInspectDoc;
+    try {
+      held = await engineRequest<ImageInspectDoc>(scope.docker, 'GET', `/images/${pathName(key)}/json`);
+    } catch (e) {
+      if (e instanceof EngineError && (e.statusCode === 404 || e.statusCode === 400)) continue;
+      throw e;
+    }
+    if (isBaseImage(held.Config?.Labels, held.Parent)) throw new DockerError(`Error response from daemon: conflict: "${key}" is a shared base image on this server and cannot be re-tagged`);
+    if (!ownImage(scope, held.Config?.Labels, held.Parent) && !(await visibleImages(scope)).has(held.Id)) throw new DockerError(`Error response from daemon: conflict: the tag "${key}" is in use by another session on this server`);
+  }
 }
 
 /** The fields of GET /images/{name}/json this server reads. */

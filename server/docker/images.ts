@@ -12,7 +12,7 @@ import { shortId } from '../../src/engine/hash.js';
 import { normalizeTagged, parseReference } from '../../src/engine/image/reference.js';
 import { ago, humanSizeWithPrecision } from '../../src/shared/format/units.js';
 import { EngineError, engineRequest, pathName, printItemError, runCli } from './engine-api.js';
-import { findImage, isBaseImage, safeNormalize, visibleImages, withoutSessionLabels, type HistoryRow, type ImageSummary } from './image-scope.js';
+import { claimTags, findImage, isBaseImage, safeNormalize, visibleImages, withoutSessionLabels, type HistoryRow, type ImageSummary } from './image-scope.js';
 import { SEED_IMAGES } from './seed.js';
 import type { RealCommand } from './types.js';
 
@@ -121,10 +121,8 @@ export const tag: RealCommand = (scope, argv, io) =>
     }
     const parsed = parseReference(dst);
     if (parsed.digest) throw new DockerError('Error response from daemon: refusing to create a tag with a digest reference');
-    if (SEED_REFS.has(key)) throw new DockerError(`Error response from daemon: conflict: "${key}" is a shared base image of this classroom and cannot be re-tagged`);
-    const [prev, held] = await Promise.all([findImage(scope, key), engineRequest<{ Id: string }>(scope.docker, 'GET', `/images/${pathName(key)}/json`).catch(() => null)]);
-    // tags are one namespace on the shared engine: moving another session's would change its images
-    if (held && !prev) throw new DockerError(`Error response from daemon: conflict: the tag "${key}" is in use by another session of this classroom`);
+    await claimTags(scope, [key]);
+    const prev = await findImage(scope, key);
     const [repo, t] = splitTag(key);
     await engineRequest(scope.docker, 'POST', `/images/${img.Id}/tag`, { repo, tag: t });
     io.event({ type: 'image.tagged', imageId: img.Id, tag: key, ...(prev && prev.Id !== img.Id ? { previous: prev.Id } : {}) });

@@ -175,7 +175,7 @@ describeEngine('lessons and their checks in real mode', () => {
       expect((await sh(a, 'DOCKER_BUILDKIT=0 docker build -t shared-steps .')).code).toBe(0);
       expect(sa.steps.map((s) => s.cached)).toEqual([null, false, false, false]);
       // the same Dockerfile in another session: on a shared engine it would all come from the cache
-      expect((await sh(c, 'DOCKER_BUILDKIT=0 docker build -t shared-steps .')).code).toBe(0);
+      expect((await sh(c, 'DOCKER_BUILDKIT=0 docker build -t shared-steps-c .')).code).toBe(0);
       expect(sc.steps.map((s) => s.cached)).toEqual([null, false, false, false]);
       // a's own rebuild hits
       expect((await sh(a, 'DOCKER_BUILDKIT=0 docker build -t shared-steps .')).code).toBe(0);
@@ -188,6 +188,32 @@ describeEngine('lessons and their checks in real mode', () => {
       expect(sa.steps.map((s) => s.cached)).toEqual([null, true, true, false]);
       sa.off();
       sc.off();
+    } finally {
+      a.dispose();
+      c.dispose();
+    }
+  });
+
+  it("a build, tag or commit cannot take a tag another session's image or a base holds", async () => {
+    const a = await realBackend();
+    const c = await realBackend();
+    try {
+      for (const x of [a, c]) x.workspace.write(`${x.workspace.root}/t/Dockerfile`, `FROM busybox:latest\nRUN echo ${x === a ? 'a' : 'c'} > /who\n`);
+      expect((await sh(a, 'cd t', 'docker build -t claimed:1 .')).code).toBe(0);
+      const taken = await sh(c, 'cd t', 'docker build -t claimed:1 .');
+      expect(taken.code).toBe(1);
+      expect(taken.out.join('\n')).toMatch(/the tag "claimed:1" is in use by another session/);
+      const base = await sh(c, 'docker build -t busybox:latest .');
+      expect(base.code).toBe(1);
+      expect(base.out.join('\n')).toMatch(/"busybox:latest" is a shared base image/);
+      await sh(c, 'docker run --name box busybox:latest true');
+      expect((await sh(c, 'docker commit box claimed:1')).out.join('\n')).toMatch(/in use by another session/);
+      expect((await sh(c, 'docker tag busybox:latest claimed:1')).out.join('\n')).toMatch(/in use by another session/);
+      // the owner still has its image under the tag; its own rebuild may move it
+      expect(a.world().images.some((i) => i.tags.includes('claimed:1'))).toBe(true);
+      expect((await sh(a, 'docker build -t claimed:1 .')).code).toBe(0);
+      // a free tag is anyone's
+      expect((await sh(c, 'docker build -t mine-too:1 .')).code).toBe(0);
     } finally {
       a.dispose();
       c.dispose();
