@@ -8,7 +8,7 @@ import { create as simCreate, run as simRun, start as simStart } from '../../src
 import { DockerError } from '../../src/engine/errors.js';
 import { normalizeTagged } from '../../src/engine/image/reference.js';
 import { aborted, connectConsole, delay, type Attached } from './container-attach.js';
-import { daemonMessage, findContainer, INTERRUPTED, noSuchContainer, realCommand, statusOf } from './container-common.js';
+import { daemonMessage, findContainer, INTERRUPTED, noSuchContainer, realCommand, sessionContainers, statusOf } from './container-common.js';
 import { createPlan, type CreatePlan } from './container-config.js';
 import { LABEL_SESSION, type CommandIO, type SessionScope } from './types.js';
 
@@ -67,18 +67,25 @@ async function ensureVolumes(scope: SessionScope, names: string[]): Promise<void
 async function createContainer(scope: SessionScope, plan: CreatePlan, pull: string, io: CommandIO, cmd: 'run' | 'create'): Promise<Docker.Container> {
   const ref = plan.body.Image!;
   // run and create word the daemon's errors differently (docker: ... See --help, 125; or as is, 1)
-  const fail = (msg: string) => (cmd === 'run' ? new DockerError(`docker: Error response from daemon: ${msg.replace(/\.$/, '')}.\nSee 'docker run --help'.`, 125) : new DockerError(`Error response from daemon: ${msg}`, 1));
+  const failWith = (msg: string) => (cmd === 'run' ? new DockerError(`docker: Error response from daemon: ${msg.replace(/\.$/, '')}.\nSee 'docker run --help'.`, 125) : new DockerError(`Error response from daemon: ${msg}`, 1));
+  // names are one namespace on a shared engine: another session's container is not named to this one
+  const others = async (msg: string) => {
+    const m = /is already in use by container "([0-9a-f]{64})"/.exec(msg);
+    if (!m || (await sessionContainers(scope)).some((c) => c.Id === m[1])) return msg;
+    return msg.replace(`by container "${m[1]}"`, 'by a container of another session on this server').replace(/ You have to remove \(or rename\) that container to be able to reuse that name\.?$/, ' Pick another name.');
+  };
+  const fail = async (msg: string) => failWith(await others(msg));
   const doPull = async () => {
     try {
       await pullImage(scope, ref, io);
     } catch (e) {
-      throw fail(daemonMessage(e) ?? (e as Error).message);
+      throw await fail(daemonMessage(e) ?? (e as Error).message);
     }
   };
   try {
     await ensureVolumes(scope, plan.volumes);
   } catch (e) {
-    if (e instanceof DockerError) throw fail(e.message.replace(/^Error response from daemon: /, ''));
+    if (e instanceof DockerError) throw await fail(e.message.replace(/^Error response from daemon: /, ''));
     throw e;
   }
   if (pull === 'always') await doPull();
@@ -87,7 +94,7 @@ async function createContainer(scope: SessionScope, plan: CreatePlan, pull: stri
   } catch (e) {
     const msg = daemonMessage(e);
     if (msg === null) throw e;
-    if (statusOf(e) !== 404 || !msg.startsWith('No such image') || pull !== 'missing') throw fail(msg);
+    if (statusOf(e) !== 404 || !msg.startsWith('No such image') || pull !== 'missing') throw await fail(msg);
   }
   let tagged = ref;
   try {
@@ -102,7 +109,7 @@ async function createContainer(scope: SessionScope, plan: CreatePlan, pull: stri
   } catch (e) {
     const msg = daemonMessage(e);
     if (msg === null) throw e;
-    throw fail(msg);
+    throw await fail(msg);
   }
 }
 

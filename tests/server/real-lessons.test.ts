@@ -219,4 +219,24 @@ describeEngine('lessons and their checks in real mode', () => {
       c.dispose();
     }
   });
+
+  it("a container name another session uses is refused without naming that session's container", async () => {
+    const a = await realBackend();
+    const c = await realBackend();
+    try {
+      await sh(a, 'docker run --name shared-name busybox:latest true');
+      const id = a.world().containers.find((x) => x.name === 'shared-name')!.id;
+      const r = await sh(c, 'docker run --name shared-name busybox:latest true');
+      expect(r.code).toBe(125);
+      const text = r.out.join('\n');
+      expect(text).toMatch(/The container name "\/shared-name" is already in use by a container of another session on this server\. Pick another name/);
+      expect(text).not.toContain(id.replace(/^sha256:/, '').slice(0, 12));
+      // in its own session the daemon's words stay, as docker prints them
+      const own = await sh(a, 'docker run --name shared-name busybox:latest true');
+      expect(own.out.join('\n')).toMatch(/is already in use by container "[0-9a-f]{64}"\. You have to remove \(or rename\)/);
+    } finally {
+      a.dispose();
+      c.dispose();
+    }
+  });
 });
