@@ -48,6 +48,8 @@ export interface ServerOptions {
     lessonsDir?: string;
     /** A learner's real-mode quota (default LEARNER_LIMITS: 1 command at a time, 30 builds per class; `--learner-builds`). */
     learnerLimits?: Partial<SessionLimits>;
+    /** false (`--no-learner-docker`): learners stay on the simulator; the switch is not offered and their hello is refused. */
+    learnerDocker?: boolean;
   } & Pick<ClassroomOptions, 'compactAfter' | 'hub'>;
 }
 
@@ -102,7 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (url.pathname === '/api/status') {
       // `learners`: a classroom learner may switch real mode on with its id and key
-      const body = JSON.stringify(opts.real ? { realMode: true, engine: opts.real.engine, learners: !!classroom } : { realMode: false, reason: opts.offReason ?? 'no Docker engine' });
+      const body = JSON.stringify(opts.real ? { realMode: true, engine: opts.real.engine, learners: !!classroom && opts.classroom?.learnerDocker !== false } : { realMode: false, reason: opts.offReason ?? 'no Docker engine' });
       res.writeHead(200, { ...APP_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
@@ -170,6 +172,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         let learner: Learner | null = null;
         if (msg.learner) {
           if (!classroom) return refuse('real mode for learners needs a classroom, and this server runs none: open the URL the server printed');
+          if (opts.classroom?.learnerDocker === false) return refuse('the instructor has not opened real Docker to learners in this class: your commands run in the simulator');
           const who = classroom.learnerFor(msg.learner);
           if ('refused' in who) return refuse(who.refused);
           learner = who.learner;

@@ -5,7 +5,7 @@
  * serves the app in simulated mode and says why real mode is off.
  *
  *   npm start -- [--port 4173] [--lan] [--registry URL|off] [--no-seed] [--no-build] [--real-slots 4]
- *                [--classroom [--data DIR] [--new-class] [--learner-builds 30]]
+ *                [--classroom [--data DIR] [--new-class] [--learner-builds 30] [--no-learner-docker]]
  *
  * `--real-slots N`: engine commands running at once across every real-mode session (default 4);
  * the rest wait in a fair queue, served round-robin by session (a learner's sessions count as one).
@@ -14,7 +14,8 @@
  * code for learners and the dashboard URL for the instructor. The class is kept in `--data`
  * (default .layerlab/classroom/) and restored on the next start; `--new-class` archives it first.
  * With an engine, each learner may switch real Docker on in the page (one command at a time,
- * `--learner-builds N` builds per learner in the class, default 30).
+ * `--learner-builds N` builds per learner in the class, default 30); `--no-learner-docker` keeps
+ * every learner on the simulator.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     'new-class': { type: 'boolean', default: false },
     'real-slots': { type: 'string', default: String(DEFAULT_REAL_SLOTS) },
     'learner-builds': { type: 'string', default: String(LEARNER_LIMITS.builds) },
+    'no-learner-docker': { type: 'boolean', default: false },
   },
 });
 
@@ -70,10 +72,10 @@ const server = await startServer({
   real: real.ok ? real.real : null,
   offReason: real.ok ? undefined : real.reason,
   realSlots,
-  ...(args.classroom ? { classroom: { dataDir, learnerLimits: { builds: learnerBuilds } } } : {}),
+  ...(args.classroom ? { classroom: { dataDir, learnerLimits: { builds: learnerBuilds }, learnerDocker: !args['no-learner-docker'] } } : {}),
 });
 console.log(real.ok ? `Real mode: on (Docker ${real.real.engine.version} on ${real.real.engine.host}${real.registry ? `, registry ${real.registry}` : ', no registry'}; ${realSlots} command${realSlots === 1 ? '' : 's'} at once, the rest queue)` : `Real mode: off (${real.reason}). Learners get the simulator.`);
-if (real.ok && server.classroom) console.log(`  Learners may switch real Docker on: one command at a time each, ${learnerBuilds} builds each for the class.`);
+if (real.ok && server.classroom) console.log(args['no-learner-docker'] ? '  Learners stay on the simulator (--no-learner-docker).' : `  Learners may switch real Docker on: one command at a time each, ${learnerBuilds} builds each for the class (--no-learner-docker to keep them on the simulator).`);
 console.log(`\n  Layerlab: ${server.openUrl}\n`);
 if (args.lan) console.log('  --lan: the server answers on every address of this machine; share the URL only with your room.');
 if (server.classroom) {

@@ -174,6 +174,20 @@ describeEngine('real mode for classroom learners', () => {
   });
 });
 
+describeEngine('a class whose instructor keeps learners on the simulator', () => {
+  it('does not offer the switch and refuses a learner’s hello, while the launch token still works', async () => {
+    const server = await start({ classroom: { learnerDocker: false } });
+    const status = (await (await fetch(`${server.url}api/status`)).json()) as { realMode: boolean; learners: boolean };
+    expect(status).toMatchObject({ realMode: true, learners: false });
+    const bea = await joinAs(server.port, server.classroom!.code, 'bea');
+    const r = await hello(server.port, { t: 'hello', learner: { id: bea.id, key: bea.key } });
+    expect([r.code, refusal(r)]).toEqual([1008, expect.stringMatching(/has not opened real Docker to learners/)]);
+    const conn = await connectTo(server.port, token);
+    open.push(conn);
+    expect(conn.welcome.session).toBeTruthy();
+  });
+});
+
 describeEngine('a learner on a server without a classroom', () => {
   it('is refused, and the launch token still works', async () => {
     const server = await start({ classroom: false });
