@@ -4,7 +4,7 @@
  * served by the filesystem of the longest mount point that contains it.
  */
 import { isWithin, normalize } from './path.js';
-import { FsError, type CreateOptions, type Cred, type Fs, type Stat } from './types.js';
+import { FsError, type CreateOptions, type Cred, type FileEntry, type Fs, type Stat } from './types.js';
 import type { UnionFs } from './union.js';
 
 export interface Mounted {
@@ -53,6 +53,11 @@ export class MountFs implements Fs {
   readFile(path: string): Uint8Array {
     const [fs, p] = this.route(path);
     return fs.readFile(p);
+  }
+  /** The raw file entry (bytes or synthetic content) at a path, following symlinks. */
+  fileEntry(path: string): FileEntry | null {
+    const [fs, p] = this.route(path);
+    return fs.fileEntry(p);
   }
   writeFile(path: string, data: Uint8Array | string, opts?: CreateOptions & { append?: boolean }): void {
     const [fs, p] = this.route(path, true);
