@@ -49,7 +49,7 @@ export class ClassroomHub {
   private readonly pendingHints = new Map<string, Hint[]>();
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly tickTimer: NodeJS.Timeout;
-  private cast: { title?: string; panel: CastFrame | null; term: string } | null = null;
+  private cast: { title?: string; size?: CastFrame; panel: CastFrame | null; term: string } | null = null;
   private readonly now: () => number;
   private readonly endListeners = new Set<() => void>();
 
@@ -158,6 +158,7 @@ export class ClassroomHub {
     this.send(ws, { t: 'joined', id: l.id, key: l.key, nickname: l.nickname, hold: this.room.hold, lessons: Object.fromEntries(l.lessons), cast: !!this.cast });
     if (this.cast) {
       this.send(ws, { t: 'cast', frame: { kind: 'start', ...(this.cast.title !== undefined ? { title: this.cast.title } : {}) } });
+      if (this.cast.size) this.send(ws, { t: 'cast', frame: this.cast.size });
       if (this.cast.panel) this.send(ws, { t: 'cast', frame: this.cast.panel });
       if (this.cast.term) this.send(ws, { t: 'cast', frame: { kind: 'term', data: this.cast.term } });
     }
@@ -247,6 +248,10 @@ export class ClassroomHub {
     const cast = this.cast!;
     if (frame.kind === 'panel') {
       cast.panel = frame;
+      return this.toLearners({ t: 'cast', frame });
+    }
+    if (frame.kind === 'size') {
+      cast.size = frame;
       return this.toLearners({ t: 'cast', frame });
     }
     const data = stripUnsafeSequences(frame.data);

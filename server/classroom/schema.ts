@@ -41,6 +41,7 @@ const hold = z.object({ lesson: lessonId, step: stepId }).strict();
 
 const castFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('start'), title: z.string().max(200).optional() }).strict(),
+  z.object({ kind: z.literal('size'), cols: z.number().int().min(10).max(500), rows: z.number().int().min(2).max(300) }).strict(),
   z.object({ kind: z.literal('term'), data: z.string().max(MAX_TERM_FRAME_CHARS) }).strict(),
   z
     .object({

@@ -59,6 +59,8 @@ export type CastFrame =
   | { kind: 'start'; title?: string }
   /** Bytes the instructor's console wrote (xterm data, unsafe sequences already stripped by the server). */
   | { kind: 'term'; data: string }
+  /** The instructor's console size: viewers draw that many columns (smaller type on a narrow screen), so lines wrap as they did. */
+  | { kind: 'size'; cols: number; rows: number }
   /** The instructor's visual panel: which view, and the world it draws. */
   | { kind: 'panel'; view: string; world: WorldView }
   /** The cast ends. */

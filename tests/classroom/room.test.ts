@@ -430,6 +430,7 @@ describe('the instructor at work', () => {
     expect((await early.client.next('push-start')).lesson).toBe(l.id);
 
     teacher.send({ t: 'cast', frame: { kind: 'start', title: 'demo' } });
+    teacher.send({ t: 'cast', frame: { kind: 'size', cols: 96, rows: 30 } });
     teacher.send({ t: 'cast', frame: { kind: 'term', data: '$ docker ps\r\n\x1b]52;c;ZXZpbA==\x07\x1b[31mred\x1b[0m\r\n' } });
     const world = { images: [], containers: [], volumes: [], registries: [], linkBytesPerSecond: 1 };
     teacher.send({ t: 'cast', frame: { kind: 'panel', view: 'layers', world } });
@@ -442,8 +443,9 @@ describe('the instructor at work', () => {
     expect(joined.t === 'joined' && joined.cast).toBe(true);
     expect(joined.t === 'joined' && joined.hold).toEqual({ lesson: l.id, step: l.steps[0] });
     await late.client.next('cast', (m) => m.frame.kind === 'term', { since: 0 });
-    expect(late.client.messages.slice(1, 4).map((m) => (m.t === 'cast' ? m.frame : null))).toEqual([
+    expect(late.client.messages.slice(1, 5).map((m) => (m.t === 'cast' ? m.frame : null))).toEqual([
       { kind: 'start', title: 'demo' },
+      { kind: 'size', cols: 96, rows: 30 },
       { kind: 'panel', view: 'layers', world },
       { kind: 'term', data: '$ docker ps\r\n\x1b[31mred\x1b[0m\r\n' },
     ]);

@@ -178,6 +178,12 @@ describe.skipIf(!haveChromium)(`the classroom in Chromium (${chromiumNote})`, ()
       await p.getByRole('region', { name: "The instructor's console (read-only)" }).waitFor();
       await expect.poll(() => castScreen(p), { timeout: 10_000 }).toMatch(/hello from the front of the room/);
     }
+    // the viewers draw the instructor's columns: a line that fits there is one row on a phone too
+    const wide = `wide-${'abcdefghij'.repeat(4)}-end`;
+    await type(cast, `echo ${wide}`);
+    for (const p of [ada, bob]) {
+      await expect.poll(async () => (await castScreen(p)).split('\n').some((row) => row.trim() === wide), { timeout: 10_000 }).toBe(true);
+    }
     await cast.getByRole('tab', { name: 'Containers' }).click();
     await focusConsole(cast);
     await type(cast, 'docker run --name demo alpine:3.21 echo hi');

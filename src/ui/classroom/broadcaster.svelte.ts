@@ -28,6 +28,8 @@ export class Broadcaster {
   private panelTimer: ReturnType<typeof setTimeout> | undefined;
   private keyframe: ReturnType<typeof setInterval> | undefined;
   private view = 'layers';
+  /** The console's size, for viewers to draw as many columns. */
+  private size: { cols: number; rows: number } | undefined;
   private readonly stopEffects: () => void;
 
   constructor(
@@ -64,6 +66,7 @@ export class Broadcaster {
     if (this.on || this.status !== 'online') return;
     this.on = true;
     this.conn.cast({ kind: 'start', title: 'Live from the instructor' });
+    if (this.size) this.conn.cast({ kind: 'size', ...this.size });
     this.sendPanel();
     this.keyframe = setInterval(() => this.sendPanel(), KEYFRAME_EVERY_MS);
   }
@@ -76,6 +79,12 @@ export class Broadcaster {
     clearInterval(this.keyframe);
     this.panelTimer = this.keyframe = undefined;
     this.conn.cast({ kind: 'stop' });
+  }
+
+  /** The console's size changed (Terminal's onresize): viewers follow it. */
+  resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+    if (this.on) this.conn.cast({ kind: 'size', cols, rows });
   }
 
   /** Console output (Terminal's onoutput). */

@@ -25,6 +25,8 @@ export class LearnerClass {
   /** The hint list is open (it opens by itself when a hint arrives). */
   hintsOpen = $state(false);
   hold = $state.raw<Hold | null>(null);
+  /** The instructor's console columns (the viewer draws as many), once known. */
+  castCols = $state<number | undefined>();
   /** The instructor is broadcasting. */
   casting = $state(false);
   /** The learner is watching the broadcast (it opens by itself when one starts). */
@@ -163,6 +165,9 @@ export class LearnerClass {
         if (!this.casting) this.casting = this.watching = true;
         this.castLog = (this.castLog + f.data).slice(-CAST_LOG_LIMIT);
         this._onCastData.fire(f.data);
+        return;
+      case 'size':
+        this.castCols = f.cols;
         return;
       case 'panel':
         if (!this.casting) this.casting = this.watching = true;
