@@ -12,9 +12,9 @@ const PACKAGE = JSON.stringify({ name: 'app', scripts: { start: 'node server.js'
  * Builds `dockerfile` (FROM node:20-alpine, the course app's files in the context),
  * creates a container with `runArgs`, and decides on what the engine resolved.
  */
-function decideRun(dockerfile: string, run: { flags?: string; args?: string } = {}, files: Record<string, string> = { 'package.json': PACKAGE, 'server.js': SERVER }) {
+function decideRun(dockerfile: string, run: { flags?: string; args?: string; from?: string } = {}, files: Record<string, string> = { 'package.json': PACKAGE, 'server.js': SERVER }) {
   const s = dockerSession();
-  s.ws.write('/w/ctx/Dockerfile', 'FROM node:20-alpine\n' + dockerfile + '\n');
+  s.ws.write('/w/ctx/Dockerfile', `FROM ${run.from ?? 'node:20-alpine'}\n` + dockerfile + '\n');
   for (const [name, text] of Object.entries(files)) s.ws.write(`/w/ctx/${name}`, text);
   const b = s.docker('build -q -t app ctx');
   expect(b.code, b.err.join('\n')).toBe(0);
@@ -79,6 +79,15 @@ describe('deciding whether a container runs in WebContainer', () => {
 
   it('refuses a program that is not node or npm', () => {
     expect(decideRun(APP + 'CMD ["python3", "app.py"]')).toEqual({ ok: false, reason: 'The command starts `python3`, not node or npm, so it runs simulated.' });
+  });
+
+  it('refuses node when the image has no node, as docker run would fail', () => {
+    expect(decideRun(APP + 'CMD ["node", "server.js"]', { from: 'oracle-base:local' })).toEqual({ ok: false, reason: '`node` is not in the image, so the container cannot start.' });
+    expect(decideRun(APP + 'CMD node server.js', { from: 'oracle-base:local' })).toEqual({ ok: false, reason: '`node` is not in the image, so the container cannot start.' });
+  });
+
+  it('refuses a wrapper the image does not have', () => {
+    expect(decideRun(APP + 'ENTRYPOINT ["/start.sh"]\nCMD ["node", "server.js"]')).toEqual({ ok: false, reason: '`/start.sh` is not in the image, so the container cannot start.' });
   });
 
   it('refuses a shell line with more than one command', () => {

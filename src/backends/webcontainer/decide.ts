@@ -11,6 +11,7 @@ import { basename, normalize } from '../../engine/fs/path.js';
 import type { Fs } from '../../engine/fs/types.js';
 import type { Node } from '../../engine/shell/ast.js';
 import { literalText, ShellSyntaxError } from '../../engine/shell/lexer.js';
+import { lookupCommand } from '../../engine/shell/exec.js';
 import { Parser } from '../../engine/shell/parser.js';
 
 /** What the decision needs to know about a container. */
@@ -21,7 +22,7 @@ export interface DecideInput {
   workdir: string;
   env: Readonly<Record<string, string>>;
   /** The container's filesystem as its processes see it. */
-  fs: Pick<Fs, 'stat' | 'readFile'>;
+  fs: Fs;
 }
 
 /** Either the process to spawn in WebContainer, or why the container runs simulated. */
@@ -41,6 +42,9 @@ export function decide(input: DecideInput): Decision {
   const cwd = normalize(input.workdir || '/');
   if (input.fs.stat(cwd)?.type !== 'dir') return { ok: false, reason: `The working directory ${cwd} is not a directory in the container.` };
   const env = { ...input.env };
+  const missing = (argv: readonly string[]) => argv.length > 0 && lookupCommand({ fs: input.fs, cwd, uid: 0, gid: 0 }, argv[0]!, env.PATH).kind !== 'found';
+  // Docker would fail to start it ("executable file not found"): the simulator shows that, not a real node
+  if (missing(input.argv)) return { ok: false, reason: `${show([input.argv[0]!])} is not in the image, so the container cannot start.` };
   const unwrapped = unwrap([...input.argv], env);
   if (typeof unwrapped === 'string') return { ok: false, reason: unwrapped };
   const argv = unwrapped;
@@ -49,9 +53,10 @@ export function decide(input: DecideInput): Decision {
   if (!PROGRAMS.has(program) || (argv[0]!.includes('/') && !argv[0]!.startsWith('/'))) {
     return { ok: false, reason: `The command starts ${show([argv[0]!])}, not node or npm, so it runs simulated.` };
   }
+  if (missing(argv)) return { ok: false, reason: `${show([argv[0]!])} is not in the image, so the container cannot start.` };
   const spawn = [program, ...argv.slice(1)];
-  const missing = program === 'node' ? nodeNeeds(spawn, cwd, input.fs) : program === 'npm' ? npmNeeds(spawn, cwd, input.fs) : null;
-  if (missing) return { ok: false, reason: missing };
+  const lacking = program === 'node' ? nodeNeeds(spawn, cwd, input.fs) : program === 'npm' ? npmNeeds(spawn, cwd, input.fs) : null;
+  if (lacking) return { ok: false, reason: lacking };
   return { ok: true, argv: spawn, cwd, env };
 }
 
