@@ -36,6 +36,11 @@ describe('deciding whether a container runs in WebContainer', () => {
     expect(decideRun(APP + 'CMD ["server.js"]')).toMatchObject({ ok: true, argv: ['node', 'server.js'] });
   });
 
+  it('prepends node for an option or a non-executable script, as docker-entrypoint.sh does', () => {
+    expect(decideRun(APP + 'CMD ["--max-old-space-size=256", "server.js"]')).toMatchObject({ ok: true, argv: ['node', '--max-old-space-size=256', 'server.js'] });
+    expect(decideRun('WORKDIR /app\nCOPY server.js ./server\nCMD ["./server"]')).toMatchObject({ ok: true, argv: ['node', './server'] });
+  });
+
   it('runs /usr/local/bin/node as node', () => {
     expect(decideRun(APP + 'ENTRYPOINT ["/usr/local/bin/node"]\nCMD ["server.js"]')).toMatchObject({ ok: true, argv: ['node', 'server.js'] });
   });
@@ -78,7 +83,11 @@ describe('deciding whether a container runs in WebContainer', () => {
   });
 
   it('refuses a program that is not node or npm', () => {
-    expect(decideRun(APP + 'CMD ["python3", "app.py"]')).toEqual({ ok: false, reason: 'The command starts `python3`, not node or npm, so it runs simulated.' });
+    expect(decideRun(APP + 'CMD ["sleep", "300"]')).toEqual({ ok: false, reason: 'The command starts `sleep`, not node or npm, so it runs simulated.' });
+  });
+
+  it('hands a program the image lacks to node, as the node entrypoint does, and then misses the script', () => {
+    expect(decideRun(APP + 'CMD ["python3", "app.py"]')).toEqual({ ok: false, reason: 'The command runs `node python3`, but /app/python3 is not in the container.' });
   });
 
   it('refuses node when the image has no node, as docker run would fail', () => {

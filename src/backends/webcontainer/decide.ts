@@ -42,10 +42,11 @@ export function decide(input: DecideInput): Decision {
   const cwd = normalize(input.workdir || '/');
   if (input.fs.stat(cwd)?.type !== 'dir') return { ok: false, reason: `The working directory ${cwd} is not a directory in the container.` };
   const env = { ...input.env };
-  const missing = (argv: readonly string[]) => argv.length > 0 && lookupCommand({ fs: input.fs, cwd, uid: 0, gid: 0 }, argv[0]!, env.PATH).kind !== 'found';
+  const isCommand = (name: string) => lookupCommand({ fs: input.fs, cwd, uid: 0, gid: 0 }, name, env.PATH).kind === 'found';
+  const missing = (argv: readonly string[]) => argv.length > 0 && !isCommand(argv[0]!);
   // Docker would fail to start it ("executable file not found"): the simulator shows that, not a real node
   if (missing(input.argv)) return { ok: false, reason: `${show([input.argv[0]!])} is not in the image, so the container cannot start.` };
-  const unwrapped = unwrap([...input.argv], env);
+  const unwrapped = unwrap([...input.argv], env, isCommand);
   if (typeof unwrapped === 'string') return { ok: false, reason: unwrapped };
   const argv = unwrapped;
   if (argv.length === 0) return { ok: false, reason: 'The container has no command to run.' };
@@ -61,11 +62,11 @@ export function decide(input: DecideInput): Decision {
 }
 
 /** Strips the wrappers that only hand over to the real program: docker-entrypoint.sh and `sh -c "one command"`. */
-function unwrap(argv: string[], env: Record<string, string>): string[] | string {
+function unwrap(argv: string[], env: Record<string, string>, isCommand: (name: string) => boolean): string[] | string {
   if (argv.length > 0 && basename(argv[0]!) === 'docker-entrypoint.sh') {
-    // the node image's entrypoint: `set -- node "$@"` for an option or a script file, then `exec "$@"`
+    // the node image's entrypoint: `set -- node "$@"` when $1 is an option or not an executable command, then `exec "$@"`
     argv = argv.slice(1);
-    if (argv.length > 0 && (argv[0]!.startsWith('-') || /\.[cm]?js$/.test(argv[0]!))) return ['node', ...argv];
+    if (argv.length > 0 && (argv[0]!.startsWith('-') || !isCommand(argv[0]!))) return ['node', ...argv];
   }
   if (argv.length < 3 || !SHELLS.has(basename(argv[0]!))) return argv;
   // the shell form is SHELL + the line, e.g. /bin/sh -c "..." or /bin/ash -eo pipefail -c "..."; later arguments are $0, $1...
