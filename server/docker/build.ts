@@ -9,7 +9,7 @@ import type { BuildStepEvent } from '../../src/shared/events.js';
 import { checkContext, packContext } from '../policy/context.js';
 import { checkDockerfile } from '../policy/dockerfile.js';
 import { DockerError } from '../../src/engine/errors.js';
-import { claimTags, safeNormalize, visibleImages } from './image-scope.js';
+import { claimTags, safeNormalize, visibleImages, type ImageSummary } from './image-scope.js';
 import { lockedBuildOptions } from './template.js';
 import { decodeTrace, PlainPrinter } from './buildkit-trace.js';
 import { buildkitInstruction, currentTargets, historyIndexes, imageLayers, outlineDockerfile, parseStepVertex, withTag, type DfInstruction, type DfStage } from './build-steps.js';
@@ -70,7 +70,10 @@ export const build: RealCommand = async (scope, argv, io) => {
   // FROM and COPY --from may only name images this session can see (its own and the bases);
   // `# syntax=`, RUN --mount and ADD from URLs reach outside the build and are refused
   // what the build needs from the engine, asked at once: the daemon answers these in parallel
-  const [isAllowedBase, tar, rows, previous, cacheFrom] = await Promise.all([allowedBases(scope), packContext(context), historyIndexes(scope.docker, outline.stages, f.string('target')), currentTargets(scope.docker, tags), builder === 'classic' ? cacheSources(scope) : []]);
+  const [visible, tar, rows, previous] = await Promise.all([visibleImages(scope), packContext(context), historyIndexes(scope.docker, outline.stages, f.string('target')), currentTargets(scope.docker, tags)]);
+  const isAllowedBase = allowedBases(visible.values());
+  // the classic builder's cache: the images the session may see and the steps its builds wrote
+  const cacheFrom = builder === 'classic' ? [...visible.keys(), ...scope.buildSteps] : [];
   const problems = checkDockerfile(Buffer.from(dfEntry.data ?? '', 'base64').toString('utf8'), isAllowedBase, buildArgs);
   if (problems.length) {
     // a Dockerfile that does not parse is refused here too, but in the words the daemon uses
@@ -148,11 +151,6 @@ function rememberSteps(scope: SessionScope, ids: string[]): void {
     if (set.size <= MAX_STEP_IMAGES) break;
     set.delete(id);
   }
-}
-
-/** What the classic builder may take from the cache for this session: the images it may see, and the steps its builds wrote. */
-async function cacheSources(scope: SessionScope): Promise<string[]> {
-  return [...(await visibleImages(scope)).keys(), ...scope.buildSteps];
 }
 
 function cancelled(io: CommandIO): number {
@@ -286,9 +284,9 @@ async function readBuildKit(stream: NodeJS.ReadableStream, out: Pick<CommandIO, 
 }
 
 /** The references a FROM may name in this session: every tag and digest of the images it can see. */
-async function allowedBases(scope: SessionScope): Promise<(ref: string) => boolean> {
+function allowedBases(visible: Iterable<ImageSummary>): (ref: string) => boolean {
   const refs = new Set<string>();
-  for (const img of (await visibleImages(scope)).values()) {
+  for (const img of visible) {
     for (const t of img.RepoTags ?? []) if (t !== '<none>:<none>') refs.add(t);
     for (const d of img.RepoDigests ?? []) if (!d.startsWith('<none>')) refs.add(d);
   }

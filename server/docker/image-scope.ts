@@ -69,6 +69,7 @@ export async function findImage(scope: SessionScope, ref: string): Promise<Image
  * own, passes.
  */
 export async function claimTags(scope: SessionScope, keys: string[]): Promise<void> {
+  let visible: Promise<Map<string, ImageSummary>> | undefined;
   for (const key of keys) {
     let held: ImageInspectDoc;
     try {
@@ -78,7 +79,7 @@ export async function claimTags(scope: SessionScope, keys: string[]): Promise<vo
       throw e;
     }
     if (isBaseImage(held.Config?.Labels, held.Parent)) throw new DockerError(`Error response from daemon: conflict: "${key}" is a shared base image on this server and cannot be re-tagged`);
-    if (!ownImage(scope, held.Config?.Labels, held.Parent) && !(await visibleImages(scope)).has(held.Id)) throw new DockerError(`Error response from daemon: conflict: the tag "${key}" is in use by another session on this server`);
+    if (!ownImage(scope, held.Config?.Labels, held.Parent) && !(await (visible ??= visibleImages(scope))).has(held.Id)) throw new DockerError(`Error response from daemon: conflict: the tag "${key}" is in use by another session on this server`);
   }
 }
 

@@ -102,18 +102,19 @@ const LISTING_CACHE_LAYERS = 500;
 /** One layer's entries as the layer views list them (whiteouts and opaque directories as the simulator has them). */
 export async function realLayerEntries(scope: SessionScope, diffId: string): Promise<LayerEntryView[] | null> {
   // only a layer of an image the session may see is answered, cached or not
-  let holder: { id: string; layers: string[] } | undefined;
-  for (const id of (await visibleImages(scope)).keys()) {
-    const doc = await engineRequest<{ RootFS?: { Layers?: string[] } }>(scope.docker, 'GET', `/images/${pathName(id)}/json`).catch((e) => {
-      if (e instanceof EngineError) return null;
-      throw e;
-    });
-    if (doc?.RootFS?.Layers?.includes(diffId)) {
-      holder = { id, layers: doc.RootFS.Layers };
-      break;
-    }
-  }
-  if (!holder) return null;
+  // the daemon answers the inspects in parallel; the first image holding the layer is the one to save
+  const ids = [...(await visibleImages(scope)).keys()];
+  const docs = await Promise.all(
+    ids.map((id) =>
+      engineRequest<{ RootFS?: { Layers?: string[] } }>(scope.docker, 'GET', `/images/${pathName(id)}/json`).catch((e) => {
+        if (e instanceof EngineError) return null;
+        throw e;
+      }),
+    ),
+  );
+  const at = docs.findIndex((d) => d?.RootFS?.Layers?.includes(diffId));
+  if (at < 0) return null;
+  const holder = { id: ids[at]!, layers: docs[at]!.RootFS!.Layers! };
   const cached = listingCache.get(diffId);
   if (cached) return cached;
   // `docker save` holds manifest.json (the layer tars in diff-ID order) and each layer's tar:
