@@ -76,17 +76,7 @@ export class RemoteConnection {
 
   /** Runs `docker ARGV` on the server; resolves with its exit code (1 when the connection drops). */
   docker(argv: string[], opts: { env?: Record<string, string>; context?: ContextEntry[]; tty?: boolean }, sink: CommandSink, signal?: AbortSignal): { done: Promise<number>; stdin(data: string): void; resize(cols: number, rows: number): void } {
-    const id = this.nextId++;
-    const done = new Promise<number>((resolve) => {
-      if (this.closedReason) {
-        sink.out('stderr', `layerlab: real mode is not connected (${this.closedReason})`);
-        resolve(1);
-        return;
-      }
-      this.pending.set(id, { sink, resolve });
-      this.send({ t: 'docker', id, argv, env: opts.env, tty: opts.tty, context: opts.context });
-      signal?.addEventListener('abort', () => this.send({ t: 'cancel', id }), { once: true });
-    });
+    const { id, done } = this.begin(sink, (id) => ({ t: 'docker', id, argv, env: opts.env, tty: opts.tty, context: opts.context }), signal);
     return {
       done,
       stdin: (data) => this.send({ t: 'stdin', id, data }),
@@ -96,12 +86,12 @@ export class RemoteConnection {
 
   /** Runs a namespace-runner demo on the server (`demo NAME key=value...`); resolves with its exit code. */
   demo(name: string, params: Record<string, string | number>, sink: CommandSink, signal?: AbortSignal): Promise<number> {
-    return this.command(sink, (id) => ({ t: 'demo', id, name, params }), signal);
+    return this.begin(sink, (id) => ({ t: 'demo', id, name, params }), signal).done;
   }
 
   /** `reset --yes` on the server: everything this session made on the engine is removed. */
   reset(sink: CommandSink): Promise<number> {
-    return this.command(sink, (id) => ({ t: 'reset', id }));
+    return this.begin(sink, (id) => ({ t: 'reset', id })).done;
   }
 
   /** Asks the server about a path or a layer; resolves with null answers when the connection is gone. */
@@ -115,10 +105,10 @@ export class RemoteConnection {
     });
   }
 
-  /** Sends a message that runs like a command (output, then `exit`); resolves with the exit code. */
-  private command(sink: CommandSink, message: (id: number) => ClientMessage, signal?: AbortSignal): Promise<number> {
+  /** Sends a message that runs like a command (output, then `exit`): its id, and its exit code when it ends. */
+  private begin(sink: CommandSink, message: (id: number) => ClientMessage, signal?: AbortSignal): { id: number; done: Promise<number> } {
     const id = this.nextId++;
-    return new Promise<number>((resolve) => {
+    const done = new Promise<number>((resolve) => {
       if (this.closedReason) {
         sink.out('stderr', `layerlab: real mode is not connected (${this.closedReason})`);
         resolve(1);
@@ -128,6 +118,7 @@ export class RemoteConnection {
       this.send(message(id));
       signal?.addEventListener('abort', () => this.send({ t: 'cancel', id }), { once: true });
     });
+    return { id, done };
   }
 
   onEvent(cb: (e: EngineEvent) => void): () => void {

@@ -246,7 +246,15 @@ export class LessonRunner {
     this.place = { kind: 'lesson', id: entry.id };
     this.changed('place');
     this.evaluate();
-    void loadStartFiles(entry.id).then(({ files }) => this.checkImages(entry, files));
+    // only real mode lacks images: the simulator needs no start files read for this
+    if (this.realBases()) void loadStartFiles(entry.id).then(({ files }) => this.checkImages(entry, files));
+    else this.unavailable = null;
+  }
+
+  /** The base images of real mode's engine, or null in the simulator. */
+  private realBases(): string[] | null {
+    const b = this.backend;
+    return b && 'baseImages' in b ? (b as { baseImages: string[] }).baseImages : null;
   }
 
   /**
@@ -255,9 +263,8 @@ export class LessonRunner {
    * before a command fails halfway through.
    */
   private checkImages(entry: LessonEntry, startFiles: Record<string, string>): void {
-    const b = this.backend;
     const lesson = entry.parsed?.lesson;
-    const bases = b && 'baseImages' in b ? (b as { baseImages: string[] }).baseImages : null;
+    const bases = this.realBases();
     if (!lesson || !bases) {
       this.unavailable = null;
       return;
