@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS } from './server/isolation-headers.js';
 
 export default defineConfig({
   // relative asset URLs: the built site works from any sub-path of a static host
@@ -27,6 +28,9 @@ export default defineConfig({
   ],
   // @balena/dockerignore needs Node's path module; the browser gets the POSIX port
   resolve: { alias: { path: 'path-browserify' } },
+  // cross-origin isolation for WebContainer, as the companion server sends it (docs/hosting.md)
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   test: {
     testTimeout: 60_000,
     projects: [

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as path from 'node:path';
+import { ISOLATION_HEADERS } from './isolation-headers.js';
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +28,7 @@ export const CONTENT_TYPES: Record<string, string> = {
  * A static host should send the same: see docs/hosting.md.
  */
 export const APP_HEADERS: Record<string, string> = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
+  ...ISOLATION_HEADERS,
   'cross-origin-resource-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
