@@ -17,6 +17,9 @@ import { planTransfer, playTransfer, type TransferPlan } from '../console/transf
 import type { LayerEntryView, PathInfo, PathPlace, WorldView } from '../shared/world.js';
 import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAccess, WorkspaceEntry } from './backend.js';
 import { layerEntriesOf, pathInfoOf, worldOf } from './sim-world.js';
+import { httpGet, type HttpResult } from '../engine/container/http.js';
+import { runCurl } from '../console/curl.js';
+import { LiveProcesses, type HostConnector } from './webcontainer/runtime.js';
 
 /** Where the learner's files live. */
 export const WORKSPACE_ROOT = '/workspace';
@@ -69,6 +72,11 @@ export interface SimBackendOptions {
    * workspace and its undo stay in the page). See RemoteBackend.
    */
   docker?: DockerRunner;
+  /**
+   * Runs Node apps in containers for real (WebContainer in the page): connected on the
+   * first command that can start a container. Without it every process is simulated.
+   */
+  live?: HostConnector;
 }
 
 /** Runs one `docker` command somewhere else: `words` start with `docker`; resolves to the exit code. */
@@ -104,6 +112,8 @@ export class SimBackend implements Backend {
   private held: BackendEvent[] | null = null;
   /** Depth of `$(...)` being run (real mode cannot await inside one). */
   private capturing = 0;
+  /** Live processes (WebContainer), when the page can have them. */
+  readonly live?: LiveProcesses;
 
   constructor(opts: SimBackendOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -115,6 +125,7 @@ export class SimBackend implements Backend {
     this.unsubscribeEngine = this.engine.onEvent((e) => (this.held ? this.held.push(e) : this.emit(e)));
     this.fillStarter();
     this.workspace = this.makeWorkspaceAccess();
+    if (opts.live && !opts.docker) this.live = new LiveProcesses(this.engine, opts.live);
   }
 
   get canUndo(): boolean {
@@ -166,6 +177,8 @@ export class SimBackend implements Backend {
       out.stderr(`bash: unexpected EOF while looking for matching \`${e.message}'`);
       return (this.lastCode = 2);
     }
+    // the first command that can start a container connects the live runtime (once per page)
+    if (this.live && /\bdocker\s+(container\s+)?(run|start|restart)\b/.test(trimmed)) await this.live.prepare();
     const before = this.saveState();
     const wsBefore = new Map(this.ws.nodes);
     const mtimes = new Map([...this.ws.nodes].map(([k, n]) => [k, n.mtime]));
@@ -187,6 +200,10 @@ export class SimBackend implements Backend {
         const r = this.runSimple(seg.text, out, signal);
         code = r.code;
         if (r.docker) code = await this.runElsewhere(r.docker, out, signal);
+        if (r.later) code = await r.later();
+        // a live `docker run` without -d: the console stays attached until the app exits
+        const waited = name0(seg.text) === 'docker' ? await this.live?.afterCommand(out, signal) : undefined;
+        if (waited !== undefined) code = waited;
         if (r.transfer) {
           code = await this.playTransfer(r.transfer, out, signal);
           // a cancelled transfer was taken back: nothing to undo
@@ -267,7 +284,7 @@ export class SimBackend implements Backend {
   }
 
   /** Runs one simple command; `undoRedo` tells run() not to record it; `transfer` asks run() to draw it. */
-  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer; docker?: PendingDocker } {
+  private runSimple(text: string, out: BackendOutput, signal?: AbortSignal): { code: number; undoRedo: boolean; transfer?: PendingTransfer; docker?: PendingDocker; later?: () => Promise<number> } {
     let words: string[];
     try {
       words = splitWords(expand(text, this.env(), (command) => this.capture(command, out, signal)));
@@ -333,6 +350,16 @@ export class SimBackend implements Backend {
         return { code, undoRedo: false, transfer: { plan, before, code } };
       }
       code = runDocker(this.engine, words.slice(1), { stdout: sink.stdout, stderr: sink.stderr, env, workspace: this.ws, signal });
+    } else if (name === 'curl') {
+      if (this.dockerRunner) {
+        out.stderr('bash: curl: not available in real mode: the published ports are on the server\'s host');
+        return { code: 127, undoRedo: false };
+      }
+      if (this.capturing || red.redirect) {
+        out.stderr('bash: curl: use it on its own line (no $(...) or redirect)');
+        return { code: 1, undoRedo: false };
+      }
+      return { code: 0, undoRedo: false, later: () => runCurl(words.slice(1), (port, path) => this.httpGet(port, path, out), out) };
     } else if (isWorkspaceCommand(name)) {
       const ctx = this.shellContext();
       const r = runWorkspaceCommand(words, ctx, sink);
@@ -358,6 +385,18 @@ export class SimBackend implements Backend {
       }
     }
     return { code, undoRedo: false };
+  }
+
+  /** A GET to a published host port: a live process answers for real, else the engine's model does. */
+  private async httpGet(port: number, path: string, out: BackendOutput): Promise<HttpResult> {
+    const real = await this.live?.request(port, path);
+    if (real) return real;
+    const res = httpGet(this.engine, port, path);
+    if ('error' in res) {
+      const view = this.live?.views().find((v) => v.mode === 'simulated' && v.ports.some((p) => p.hostPort === port));
+      if (view) out.stderr(`layerlab: ${view.name} runs as a simulated process, which serves nothing here: ${view.reason}`);
+    }
+    return res;
   }
 
   private env(): Record<string, string> {
@@ -402,6 +441,7 @@ export class SimBackend implements Backend {
     this.ws.nodes.clear();
     this.fillStarter();
     this.vars = {};
+    this.live?.reconcile();
     this.emit({ type: 'workspace.changed' });
   }
 
@@ -423,6 +463,7 @@ export class SimBackend implements Backend {
     for (const [k, n] of s.nodes) this.ws.nodes.set(k, { ...n });
     this.ws.cwd = s.cwd;
     this.oldPwd = s.oldPwd;
+    this.live?.reconcile();
     this.emit({ type: 'workspace.changed' });
   }
 
@@ -466,6 +507,7 @@ export class SimBackend implements Backend {
     this.vars = { ...s.vars };
     this.undoStack = [];
     this.redoStack = [];
+    this.live?.reconcile();
     this.emit({ type: 'workspace.changed' });
   }
 
@@ -563,6 +605,11 @@ interface PendingTransfer {
 }
 
 /** `docker pull ...` or `docker push ...` without -q: the commands drawn with progress. */
+/** The first word of a simple command. */
+function name0(text: string): string {
+  return text.trim().split(/\s+/, 1)[0] ?? '';
+}
+
 function transferKind(words: readonly string[]): 'pull' | 'push' | undefined {
   let i = 1;
   if (words[i] === 'image') i++;

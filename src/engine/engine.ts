@@ -10,6 +10,7 @@ import { buildClassic } from './build/classic.js';
 import { checkTags } from './build/common.js';
 import type { BuildHost, BuildOutput, BuildRequest, BuildResult } from './build/types.js';
 import type { TransferMemory, TransferStat } from './build/progress.js';
+import type { LiveRuntime } from './container/live.js';
 import type { ContainerRecord } from './container/types.js';
 import type { VolumeRecord } from './volume/volumes.js';
 import { DockerError } from './errors.js';
@@ -92,6 +93,8 @@ export class Engine {
   rng: Random;
   resolver?: CommandResolver;
   hub?: Hub;
+  /** A runtime that runs containers' PID 1 for real (WebContainer in the page); forks and checkpoints never have one. */
+  live?: LiveRuntime;
   private readonly listeners = new Set<Listener>();
 
   constructor(opts: EngineOptions = {}) {

@@ -166,6 +166,8 @@ export interface StartResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** A live runtime runs PID 1 (see live.ts): output and exit come later. */
+  live?: true;
 }
 
 export interface StartOptions {
@@ -231,6 +233,12 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
   }
   const startedAt = opts.auto?.at ?? engine.now();
   setState(engine, c, { status: 'running', exitCode: 0, startedAt, finishedAt: c.state.finishedAt }, false);
+  if (engine.live?.start({ container: c, fs: view.fs, argv, env, cwd, user, attached: opts.attached === true })) {
+    // a runtime runs PID 1 for real (see live.ts): its output and exit arrive later
+    c.processes = [{ pid: 1, hostPid: hostPid(engine), uid: user.uid, argv, started: startedAt }];
+    c.nextPid = 1 + PIDS_PER_EXEC;
+    return { exitCode: 0, stdout: '', stderr: '', live: true };
+  }
   const res = runInContainer(engine, c, view, {
     argv,
     user,
@@ -315,9 +323,17 @@ export function stopContainer(engine: Engine, c: ContainerRecord, opts: StopOpti
   if (!isRunning(c)) return;
   const signal = parseSignal(c.config.StopSignal || 'SIGTERM');
   const timeout = opts.timeout ?? 10;
-  const reaction = signalReaction(mainArgv(c), signal);
+  const reaction = reactionOf(engine, c, signal, { timeout });
+  // a live process got the signal and decides: it exits by itself, or the runtime kills it after the timeout
+  if (reaction === 'continue' && timeout > 0 && c.state.status === 'running') return;
   const code = typeof reaction === 'object' && timeout > 0 && c.state.status === 'running' ? reaction.exit : 128 + SIGKILL;
   containerExited(engine, c, code, { cancelRestart: true });
+}
+
+/** What PID 1 does with `signal`: the live runtime's real process when it runs one, else the model's table. */
+function reactionOf(engine: Engine, c: ContainerRecord, signal: number, stop?: { timeout: number }) {
+  if (engine.live?.owns(c.id)) return engine.live.signal(c.id, signal, stop);
+  return signalReaction(mainArgv(c), signal);
 }
 
 /** The argv of PID 1 (what the signal reaches). */
@@ -341,7 +357,7 @@ export function killContainer(engine: Engine, c: ContainerRecord, signalText = '
   if (!isRunning(c)) throw new DockerError(`Error response from daemon: Cannot kill container: ${ref}: Container ${c.id} is not running`);
   if (signal > 64) throw new DockerError(`Error response from daemon: Cannot kill container: ${ref}: The linux daemon does not support signal ${signal}`);
   c.manuallyStopped = true;
-  const reaction = signalReaction(mainArgv(c), signal);
+  const reaction = reactionOf(engine, c, signal);
   if (typeof reaction !== 'object') return;
   const stopSignal = parseSignal(c.config.StopSignal || 'SIGTERM');
   containerExited(engine, c, reaction.exit, { cancelRestart: signal === SIGKILL || signal === stopSignal });

@@ -1,0 +1,399 @@
+/**
+ * LiveProcesses: the engine's live runtime (src/engine/container/live.ts) on a
+ * ProcessHost. When a container starts, it decides whether the command is a
+ * Node app it can run (decide.ts), mounts the container's filesystem
+ * (tree.ts) and spawns the program with the preload (preload.ts); output goes
+ * to `docker logs` and, for an attached run, the console; the exit goes back to
+ * the engine. Everything it cannot run stays simulated, and it remembers why,
+ * for the "simulated process" badge.
+ *
+ * The host is connected lazily, once per page: the first command that can start
+ * a container calls `prepare()`.
+ */
+import type { Engine } from '../../engine/engine.js';
+import { liveExited, liveOutput, type LiveRuntime, type LiveStart } from '../../engine/container/live.js';
+import type { SignalReaction } from '../../engine/container/signals.js';
+import type { HttpResult } from '../../engine/container/http.js';
+import { normalize } from '../../engine/fs/path.js';
+import type { BackendOutput } from '../backend.js';
+import { decide } from './decide.js';
+import type { HostProcess, ProcessHost } from './host.js';
+import { PRELOAD_SOURCE } from './preload.js';
+import { containerTree, type FileSystemTree } from './tree.js';
+
+/** Where the runtime stands: not asked yet, connecting, running processes, or unable to (and why). */
+export type RuntimeStatus = { kind: 'idle' } | { kind: 'connecting' } | { kind: 'ready'; host: string } | { kind: 'unavailable'; reason: string };
+
+/** How one container's process runs, for the badge and the preview. */
+export interface ProcessView {
+  containerId: string;
+  name: string;
+  /** `real`: a live process on the host; `simulated`: the engine's model. */
+  mode: 'real' | 'simulated';
+  /** Why it runs simulated (one line), or a note about the real run (dependencies installed). */
+  reason?: string;
+  /** The host that runs it (`WebContainer`). */
+  host?: string;
+  /** Published ports; `url` once the app listens on the container port. */
+  ports: { hostPort: number; containerPort: number; url?: string }[];
+}
+
+/** Connects the host: resolves to it, or rejects with a one-line reason. */
+export type HostConnector = () => Promise<ProcessHost>;
+
+interface Live {
+  id: string;
+  short: string;
+  name: string;
+  /** Container port -> the host port the process really listens on. */
+  portMap: Map<number, number>;
+  proc?: HostProcess;
+  /** Signals the program has handlers for (from the preload). */
+  handlers: Set<number>;
+  listening: Set<number>;
+  urls: Map<number, string>;
+  /** Set once the container left running in the engine, or the process ended: nothing is reported after. */
+  ended: boolean;
+  /** A stop signal was delivered: the exit cancels the restart policy. */
+  stopping: boolean;
+  killedBy?: number;
+  note?: string;
+  attached?: { lines: string[]; partial: Record<'stdout' | 'stderr', string>; wake?: () => void };
+  exited: Promise<number>;
+  resolveExit: (code: number) => void;
+  timers: ReturnType<typeof setTimeout>[];
+}
+
+const SIGKILL = 9;
+const POLL_MS = 150;
+const CONTROL = '.layerlab';
+
+/** The script `curl` runs inside the host: one GET, its status, headers and body as JSON. */
+const FETCH_SCRIPT = `fetch(process.argv[1]).then(async (r) => { const headers = {}; r.headers.forEach((v, k) => (headers[k] = v)); process.stdout.write(JSON.stringify({ status: r.status, statusText: r.statusText, headers, body: await r.text() })); }, (e) => { process.stdout.write(JSON.stringify({ error: String(e && e.cause ? e.cause.code || e.cause.message : e) })); });`;
+
+export class LiveProcesses implements LiveRuntime {
+  status: RuntimeStatus = { kind: 'idle' };
+  private host?: ProcessHost;
+  private connecting?: Promise<void>;
+  private readonly live = new Map<string, Live>();
+  /** Why containers run simulated, by container ID (kept while they run). */
+  private readonly simulated = new Map<string, string>();
+  private readonly listeners = new Set<() => void>();
+  private preloadWritten = false;
+  /** Live runs a console is attached to, for afterCommand. */
+  private waiting: Live[] = [];
+  private offEngine?: () => void;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly connect: HostConnector,
+  ) {
+    engine.live = this;
+    this.offEngine = engine.onEvent((e) => {
+      if (e.type === 'container.state' && e.state !== 'running' && e.state !== 'paused') this.end(e.containerId);
+      if (e.type === 'container.removed') {
+        this.end(e.containerId);
+        this.simulated.delete(e.containerId);
+      }
+      if (e.type === 'container.state' || e.type === 'container.removed') this.changed();
+    });
+  }
+
+  /** Detaches from the engine and ends every live process. */
+  dispose(): void {
+    for (const id of [...this.live.keys()]) this.end(id);
+    this.offEngine?.();
+    if (this.engine.live === this) this.engine.live = undefined;
+  }
+
+  /** Subscribes to changes of `views()` and `status`. */
+  onChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Connects the host once (later calls wait for the same attempt); never rejects. */
+  prepare(): Promise<void> {
+    if (this.status.kind === 'ready' || this.status.kind === 'unavailable') return Promise.resolve();
+    this.connecting ??= (async () => {
+      this.status = { kind: 'connecting' };
+      this.changed();
+      try {
+        this.host = await this.connect();
+        this.status = { kind: 'ready', host: this.host.name };
+      } catch (e) {
+        this.status = { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+      }
+      this.changed();
+    })();
+    return this.connecting;
+  }
+
+  owns(containerId: string): boolean {
+    const l = this.live.get(containerId);
+    return l !== undefined && !l.ended;
+  }
+
+  /** The engine starts a container: run it live when the host is up and the command is a Node app. */
+  start(req: LiveStart): boolean {
+    const c = req.container;
+    this.simulated.delete(c.id);
+    const decision = decide({ argv: req.argv, workdir: req.cwd, env: req.env, fs: req.fs });
+    if (!decision.ok) return this.simulate(c.id, decision.reason);
+    if (!this.host) {
+      const why = this.status.kind === 'unavailable' ? this.status.reason : 'The WebContainer runtime is not connected.';
+      return this.simulate(c.id, why);
+    }
+    if (req.user.uid !== 0) return this.simulate(c.id, `The container runs as user ${c.config.User}, and WebContainer has one user only.`);
+    const { tree, synthetic } = containerTree(req.fs, '/');
+    const modules = normalize('node_modules', decision.cwd) + '/';
+    const needsInstall = synthetic.some((p) => p.startsWith(modules)) && req.fs.stat(normalize('package.json', decision.cwd))?.type === 'file';
+    let resolveExit!: (code: number) => void;
+    const exited = new Promise<number>((r) => (resolveExit = r));
+    const l: Live = {
+      id: c.id,
+      short: c.id.slice(0, 12),
+      name: c.name,
+      portMap: new Map(),
+      handlers: new Set(),
+      listening: new Set(),
+      urls: new Map(),
+      ended: false,
+      stopping: false,
+      attached: req.attached ? { lines: [], partial: { stdout: '', stderr: '' } } : undefined,
+      exited,
+      resolveExit,
+      timers: [],
+      note: needsInstall ? 'The image models its npm dependencies by size only: WebContainer installed them for real before starting.' : undefined,
+    };
+    this.live.set(c.id, l);
+    if (l.attached) this.waiting.push(l);
+    const ports = Object.keys({ ...(c.config.ExposedPorts ?? {}), ...(c.host?.portBindings ?? {}) })
+      .filter((p) => p.endsWith('/tcp'))
+      .map((p) => Number(p.split('/')[0]));
+    const host = this.host;
+    void this.launch(host, l, tree, decision, ports, needsInstall).catch((e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.output(l, 'stderr', `layerlab: WebContainer could not start the process: ${msg}\n`);
+      this.finish(l, 127);
+    });
+    this.changed();
+    return true;
+  }
+
+  private simulate(id: string, reason: string): false {
+    this.simulated.set(id, reason);
+    this.changed();
+    return false;
+  }
+
+  private async launch(host: ProcessHost, l: Live, tree: FileSystemTree, d: { argv: string[]; cwd: string; env: Record<string, string> }, ports: number[], install: boolean): Promise<void> {
+    const dir = `containers/${l.short}`;
+    const control = `${CONTROL}/${l.short}`;
+    await host.mount(dir, tree);
+    if (!this.preloadWritten) {
+      await host.writeFile(`${CONTROL}/pid1.cjs`, PRELOAD_SOURCE);
+      this.preloadWritten = true;
+    }
+    await host.rm(control);
+    await host.writeFile(`${control}/signal`, '');
+    for (const p of ports) l.portMap.set(p, await host.freePort());
+    if (l.ended) return;
+    const cwd = dir + d.cwd.replace(/\/$/, '');
+    if (install) {
+      const npm = await host.spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd, env: {} });
+      const code = await npm.exit;
+      if (code !== 0) throw new Error(`npm install of the image's dependencies failed (exit ${code})`);
+      if (l.ended) return;
+    }
+    // absolute paths in the command point into the container's root, which is `dir` on the host
+    const args = d.argv.slice(1).map((a) => (a.startsWith('/') ? `${host.root}/${dir}${a}` : a));
+    const env: Record<string, string> = {
+      ...d.env,
+      NODE_OPTIONS: [`--require ${host.root}/${CONTROL}/pid1.cjs`, d.env.NODE_OPTIONS ?? ''].join(' ').trim(),
+      LAYERLAB_CONTROL: `${host.root}/${control}`,
+      LAYERLAB_STATUS: `${host.root}/${control}`,
+      LAYERLAB_PORTS: [...l.portMap].map(([c, h]) => `${c}:${h}`).join(','),
+    };
+    delete env.PATH;
+    const proc = await host.spawn(d.argv[0]!, args, { cwd, env });
+    l.proc = proc;
+    if (l.ended) {
+      proc.kill();
+      return;
+    }
+    proc.onOutput((stream, text) => this.output(l, stream, text));
+    void proc.exit.then((code) => this.finish(l, l.killedBy ? 128 + l.killedBy : code));
+    void this.poll(host, l, control);
+  }
+
+  /** Reads what the preload reports (signal handlers, ports listening) while the process runs. */
+  private async poll(host: ProcessHost, l: Live, control: string): Promise<void> {
+    while (!l.ended) {
+      const handlers = await host.readFile(`${control}/handlers`);
+      if (handlers !== null) l.handlers = new Set(handlers.trim().split(',').filter(Boolean).map(Number));
+      const listening = await host.readFile(`${control}/listening`);
+      for (const p of (listening ?? '').split('\n').filter(Boolean).map(Number)) {
+        if (l.listening.has(p)) continue;
+        l.listening.add(p);
+        const hostPort = l.portMap.get(p) ?? p;
+        void host.previewUrl(hostPort).then((url) => {
+          l.urls.set(p, url);
+          this.changed();
+        });
+      }
+      await new Promise<void>((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  private output(l: Live, stream: 'stdout' | 'stderr', text: string): void {
+    if (l.ended) return;
+    liveOutput(this.engine, l.id, stream, text);
+    const a = l.attached;
+    if (!a) return;
+    const parts = (a.partial[stream] + text).split('\n');
+    a.partial[stream] = parts.pop()!;
+    for (const line of parts) a.lines.push(`${stream}\u0000${line.replace(/\r$/, '')}`);
+    a.wake?.();
+  }
+
+  /** The process ended by itself (or was killed for a signal): the engine applies the exit. */
+  private finish(l: Live, code: number): void {
+    if (l.ended) return;
+    const a = l.attached;
+    if (a) for (const s of ['stdout', 'stderr'] as const) if (a.partial[s]) a.lines.push(`${s}\u0000${a.partial[s]}`);
+    this.release(l, code);
+    liveExited(this.engine, l.id, code, { stopped: l.stopping });
+    this.changed();
+  }
+
+  /** The engine says the container is no longer running (stop, kill, rm -f, undo): end the process quietly. */
+  private end(id: string): void {
+    const l = this.live.get(id);
+    if (!l) return;
+    l.proc?.kill();
+    this.release(l, this.engine.containers.get(id)?.state.exitCode ?? 128 + SIGKILL);
+  }
+
+  /** Forgets a process that ended: its timers, its files on the host; wakes a console waiting on it. */
+  private release(l: Live, code: number): void {
+    l.ended = true;
+    for (const t of l.timers) clearTimeout(t);
+    this.live.delete(l.id);
+    l.resolveExit(code);
+    l.attached?.wake?.();
+    void this.host?.rm(`containers/${l.short}`).catch(() => {});
+    void this.host?.rm(`${CONTROL}/${l.short}`).catch(() => {});
+  }
+
+  /** A signal from `docker stop` or `docker kill`: what the real process does with it. */
+  signal(containerId: string, signal: number, stop?: { timeout: number }): SignalReaction {
+    const l = this.live.get(containerId);
+    if (!l || l.ended) return 'ignored';
+    if (signal === SIGKILL) return { exit: 128 + SIGKILL };
+    if (!l.handlers.has(signal)) return 'ignored';
+    if (stop) {
+      l.stopping = true;
+      // the daemon sends SIGKILL when the timeout passes
+      l.timers.push(setTimeout(() => {
+        l.killedBy = SIGKILL;
+        l.proc?.kill();
+      }, stop.timeout * 1000));
+    }
+    void this.host?.readFile(`${CONTROL}/${l.short}/signal`).then((text) => this.host?.writeFile(`${CONTROL}/${l.short}/signal`, `${text ?? ''}${signal}\n`));
+    return 'continue';
+  }
+
+  /**
+   * After a command: waits for what it left the console attached to (a live `docker run`
+   * without -d streams the app's output until it exits; Ctrl-C detaches and gives 130) and
+   * for a stop waiting on a real process. Returns the exit code to report, or undefined
+   * when nothing waited.
+   */
+  async afterCommand(out: BackendOutput, signal?: AbortSignal): Promise<number | undefined> {
+    let code: number | undefined;
+    for (const l of [...this.live.values()]) if (l.stopping && !l.ended) await Promise.race([l.exited, aborted(signal)]);
+    for (const l of this.waiting.splice(0)) {
+      const a = l.attached!;
+      for (;;) {
+        for (const entry of a.lines.splice(0)) {
+          const [stream, line] = entry.split('\u0000') as ['stdout' | 'stderr', string];
+          if (stream === 'stderr') out.stderr(line);
+          else out.stdout(line);
+        }
+        if (l.ended) break;
+        if (signal?.aborted) {
+          l.attached = undefined;
+          return 130;
+        }
+        await Promise.race([new Promise<void>((r) => (a.wake = r)), aborted(signal)]);
+      }
+      l.attached = undefined;
+      code = await l.exited;
+    }
+    return code;
+  }
+
+  /** `curl localhost:PORT/PATH` for a port a live process serves; undefined when none does. */
+  async request(hostPort: number, path: string): Promise<HttpResult | undefined> {
+    if (!this.host) return undefined;
+    for (const c of this.engine.containers.values()) {
+      const l = this.live.get(c.id);
+      if (!l || l.ended || c.state.status !== 'running') continue;
+      for (const [port, bindings] of Object.entries(c.ports ?? {})) {
+        if (!bindings.some((b) => Number(b.HostPort) === hostPort)) continue;
+        const containerPort = Number(port.split('/')[0]);
+        const real = l.portMap.get(containerPort) ?? containerPort;
+        const proc = await this.host.spawn('node', ['-e', FETCH_SCRIPT, `http://127.0.0.1:${real}${path}`], { cwd: '.', env: {} });
+        let text = '';
+        proc.onOutput((s, t) => s === 'stdout' && (text += t));
+        await proc.exit;
+        try {
+          const r = JSON.parse(text.slice(text.indexOf('{'))) as HttpResult | { error: string };
+          if ('error' in r) return { error: `Failed to connect to localhost port ${hostPort} after 0 ms: Connection refused` };
+          return r;
+        } catch {
+          return { error: `Failed to connect to localhost port ${hostPort} after 0 ms: Connection refused` };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Running containers and how their processes run (live first, then simulated with the reason). */
+  views(): ProcessView[] {
+    const out: ProcessView[] = [];
+    for (const c of this.engine.containers.values()) {
+      if (c.state.status !== 'running' && c.state.status !== 'paused') continue;
+      const ports = Object.entries(c.ports ?? {}).flatMap(([p, bs]) => bs.filter((b) => b.HostIp !== '::').map((b) => ({ hostPort: Number(b.HostPort), containerPort: Number(p.split('/')[0]) })));
+      const l = this.live.get(c.id);
+      if (l && !l.ended) {
+        out.push({ containerId: c.id, name: c.name, mode: 'real', host: this.host?.name, reason: l.note, ports: ports.map((p) => ({ ...p, url: l.urls.get(p.containerPort) })) });
+      } else {
+        out.push({ containerId: c.id, name: c.name, mode: 'simulated', reason: this.simulated.get(c.id) ?? 'It was started before this page connected to WebContainer.', ports });
+      }
+    }
+    return out;
+  }
+
+  /** After undo, redo, reset or a restore: end processes whose container no longer runs. */
+  reconcile(): void {
+    for (const l of [...this.live.values()]) {
+      const c = this.engine.containers.get(l.id);
+      if (!c || (c.state.status !== 'running' && c.state.status !== 'paused')) this.end(l.id);
+    }
+    this.changed();
+  }
+}
+
+function aborted(signal?: AbortSignal): Promise<void> {
+  return new Promise((r) => {
+    if (!signal) return;
+    if (signal.aborted) r();
+    signal.addEventListener('abort', () => r(), { once: true });
+  });
+}

@@ -1,0 +1,196 @@
+/**
+ * The live runtime end to end, on real Node processes (node-host.ts): WebContainer's own
+ * runtime needs the internet, so these tests run the same runtime on the test machine's
+ * Node instead. Every answer here comes from a process that really ran.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimBackend } from '../../src/backends/sim.js';
+import { nodeHost, type NodeHost } from './node-host.js';
+
+const SERVER = `const http = require('http');
+const server = http.createServer((req, res) => res.end('Welcome to the shop! ' + req.url));
+server.listen(3000, () => console.log('shop listening on port ' + server.address().port));
+`;
+const GRACEFUL = `${SERVER}process.on('SIGTERM', () => { console.log('shutting down'); server.close(() => process.exit(0)); });
+`;
+const DOCKERFILE = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nCMD ["node", "server.js"]\n';
+
+let hosts: NodeHost[] = [];
+let backends: SimBackend[] = [];
+
+afterEach(() => {
+  for (const b of backends) b.live?.dispose();
+  for (const h of hosts) h.close();
+  hosts = [];
+  backends = [];
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) } };
+}
+
+/** A backend whose live runtime runs on real Node, with the shop app in /workspace/shop. */
+async function shop(server = SERVER, connect?: () => Promise<NodeHost>) {
+  const host = nodeHost();
+  hosts.push(host);
+  const b = new SimBackend({ live: connect ?? (async () => host) });
+  backends.push(b);
+  b.workspace.write('/workspace/shop/Dockerfile', DOCKERFILE);
+  b.workspace.write('/workspace/shop/server.js', server);
+  const c = capture();
+  expect(await b.run('cd shop && docker build -q -t shop .', c.io), c.err.join('\n')).toBe(0);
+  const run = async (line: string) => {
+    const r = capture();
+    const code = await b.run(line, r.io);
+    return { code, out: r.out, err: r.err };
+  };
+  return { b, host, run };
+}
+
+async function until<T>(what: string, get: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const urlOf = (b: SimBackend, name: string) => b.live!.views().find((v) => v.name === name)?.ports[0]?.url;
+
+describe('live Node processes in simulated containers', () => {
+  it('runs `docker run -d -p 8080:3000` for real: logs, a preview URL and curl get the app’s own answers', async () => {
+    const { b, run } = await shop();
+    const r = await run('docker run -d --name s1 -p 8080:3000 shop');
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const view = b.live!.views().find((v) => v.name === 's1')!;
+    expect(view).toMatchObject({ mode: 'real', host: 'Node test host', ports: [{ hostPort: 8080, containerPort: 3000 }] });
+    const url = await until('the preview URL', () => urlOf(b, 's1'));
+    // the app listens on a port of its own on the host, and the preview opens it
+    expect(await (await fetch(url + '/hello')).text()).toBe('Welcome to the shop! /hello');
+    // the app saw its own port 3000 (server.address() is mapped back), and that went to docker logs
+    await until('the log line', async () => (await run('docker logs s1')).out.includes('shop listening on port 3000') || undefined);
+    const curl = await run('curl localhost:8080/items?id=7');
+    expect(curl).toMatchObject({ code: 0, out: ['Welcome to the shop! /items?id=7'] });
+    const head = await run('curl -i http://127.0.0.1:8080/');
+    expect(head.out[0]).toBe('HTTP/1.1 200 OK');
+    expect(head.out.some((l) => /^content-length: 22$/i.test(l))).toBe(true);
+    expect((await run('docker ps')).out.join('\n')).toMatch(/Up .*0\.0\.0\.0:8080->3000\/tcp.*s1/);
+  });
+
+  it('`docker stop` of node without a SIGTERM handler ends in 137 (PID 1 ignores it) and the process is gone', async () => {
+    const { b, run } = await shop();
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    const url = await until('the preview URL', () => urlOf(b, 's1'));
+    expect((await run('docker stop s1')).out).toEqual(['s1']);
+    expect((await run('docker ps -a')).out.join('\n')).toMatch(/Exited \(137\)/);
+    await until('the server to close', async () => fetch(url).then(() => undefined, () => true));
+    const curl = await run('curl localhost:8080');
+    expect(curl).toMatchObject({ code: 7, err: ['curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused'] });
+  });
+
+  it('`docker stop` delivers SIGTERM to an app that handles it, waits, and reports its own exit code', async () => {
+    const { b, run } = await shop(GRACEFUL);
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    await until('the preview URL', () => urlOf(b, 's1'));
+    // the preload reports the handler; give it a tick to be read
+    await new Promise((r) => setTimeout(r, 400));
+    const stop = await run('docker stop s1');
+    expect(stop).toMatchObject({ code: 0, out: ['s1'] });
+    expect((await run('docker ps -a')).out.join('\n')).toMatch(/Exited \(0\)/);
+    expect((await run('docker logs s1')).out).toEqual(['shop listening on port 3000', 'shutting down']);
+  });
+
+  it('`docker kill -s SIGTERM` and SIGKILL follow the same rules', async () => {
+    const { b, run } = await shop(GRACEFUL);
+    await run('docker run -d --name graceful -p 8080:3000 shop');
+    await until('graceful listening', () => urlOf(b, 'graceful'));
+    await new Promise((r) => setTimeout(r, 400));
+    await run('docker kill -s SIGTERM graceful');
+    await until('graceful to exit', () => b.engine.findContainer('graceful')?.state.status === 'exited' || undefined);
+    expect(b.engine.findContainer('graceful')!.state.exitCode).toBe(0);
+    await run('docker run -d --name killed -p 8081:3000 shop');
+    await until('killed listening', () => urlOf(b, 'killed'));
+    await run('docker kill killed');
+    expect(b.engine.findContainer('killed')!.state).toMatchObject({ status: 'exited', exitCode: 137 });
+  });
+
+  it('streams an attached `docker run` to the console and returns the program’s exit code; --rm removes it', async () => {
+    const { b, run } = await shop();
+    const r = await run(`docker run --rm --name once shop node -e "console.log('hello from node ' + process.version.slice(0, 1)); console.error('to stderr'); process.exit(3)"`);
+    expect(r.code).toBe(3);
+    expect(r.out).toEqual(['hello from node v']);
+    expect(r.err).toEqual(['to stderr']);
+    expect(b.engine.findContainer('once')).toBeUndefined();
+  });
+
+  it('gives two containers their own port 3000, each published on its own host port', async () => {
+    const { b, run } = await shop();
+    await run('docker run -d --name one -p 8080:3000 shop');
+    await run('docker run -d --name two -p 8081:3000 -e GREETING=x shop');
+    await until('both listening', () => (urlOf(b, 'one') && urlOf(b, 'two')) || undefined);
+    expect((await run('curl -s localhost:8080/one')).out).toEqual(['Welcome to the shop! /one']);
+    expect((await run('curl -s localhost:8081/two')).out).toEqual(['Welcome to the shop! /two']);
+    expect(urlOf(b, 'one')).not.toBe(urlOf(b, 'two'));
+  });
+
+  it('a crash is the container’s exit: code 1, the stack trace in docker logs, the restart policy applies', async () => {
+    const { b, run, host } = await shop("console.log('starting'); throw new Error('boom');\n");
+    await run('docker run -d --name crash --restart on-failure:1 shop');
+    await until('the crash', () => b.engine.findContainer('crash')?.state.status !== 'running' || undefined);
+    const c = b.engine.findContainer('crash')!;
+    expect(c.state).toMatchObject({ status: 'restarting', exitCode: 1 });
+    expect(c.logs.map((l) => l.text).join('')).toMatch(/starting[\s\S]*Error: boom/);
+    expect(host.spawned.filter((s) => s.command === 'node')).toHaveLength(1);
+  });
+
+  it('undo of the run ends the real process', async () => {
+    const { b, run } = await shop();
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    const url = await until('the preview URL', () => urlOf(b, 's1'));
+    expect(b.undo()).toBe(true);
+    expect(b.engine.findContainer('s1')).toBeUndefined();
+    await until('the server to close', async () => fetch(url).then(() => undefined, () => true));
+  });
+
+  it('runs the container’s filesystem: files the Dockerfile wrote, ENV, -e and WORKDIR reach the process', async () => {
+    const { run } = await shop();
+    const r = await run(`docker run --rm -e WHO=learner shop node -e "const fs=require('fs'); console.log(process.cwd().endsWith('/app'), fs.readdirSync('.').sort().join(','), process.env.WHO, process.env.NODE_VERSION !== undefined)"`);
+    expect(r).toMatchObject({ code: 0, out: ['true Dockerfile,server.js learner true'] });
+  });
+});
+
+describe('falling back to the simulated process', () => {
+  it('runs simulated with the reason when the runtime cannot connect, and curl says why nothing answers', async () => {
+    const { b, run } = await shop(SERVER, async () => {
+      throw new Error('WebContainer needs the internet, and this page is offline.');
+    });
+    expect((await run('docker run -d --name s1 -p 8080:3000 shop')).code).toBe(0);
+    expect(b.live!.status).toEqual({ kind: 'unavailable', reason: 'WebContainer needs the internet, and this page is offline.' });
+    expect(b.live!.views()).toEqual([{ containerId: expect.any(String), name: 's1', mode: 'simulated', reason: 'WebContainer needs the internet, and this page is offline.', ports: [{ hostPort: 8080, containerPort: 3000 }] }]);
+    expect((await run('docker ps')).out.join('\n')).toMatch(/Up .*s1/);
+    const curl = await run('curl localhost:8080');
+    expect(curl.code).toBe(7);
+    expect(curl.err).toEqual(['layerlab: s1 runs as a simulated process, which serves nothing here: WebContainer needs the internet, and this page is offline.', 'curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused']);
+  });
+
+  it('keeps a program that is not node simulated, with the decision’s reason, while node apps run live', async () => {
+    const { b, run, host } = await shop();
+    await run('docker run -d --name idle shop sleep 600');
+    expect(b.live!.views()).toMatchObject([{ name: 'idle', mode: 'simulated', reason: 'The command starts `sleep`, not node or npm, so it runs simulated.' }]);
+    expect(host.spawned).toHaveLength(0);
+  });
+
+  it('connects once per page: later runs reuse the host', async () => {
+    let connects = 0;
+    const host = nodeHost();
+    hosts.push(host);
+    const { run } = await shop(SERVER, async () => (connects++, host));
+    await run('docker run --rm shop node -e "1"');
+    await run('docker run --rm shop node -e "2"');
+    expect(connects).toBe(1);
+  });
+});
