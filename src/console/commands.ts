@@ -49,6 +49,7 @@ export const WORKSPACE_COMMANDS: readonly { name: string; usage: string; help: s
   { name: 'touch', usage: 'touch FILE...', help: 'Create empty files or update their time' },
   { name: 'echo', usage: 'echo [-n] TEXT... [> FILE | >> FILE]', help: 'Print text, or write it to a file' },
   { name: 'edit', usage: 'edit FILE', help: 'Open a file in the editor' },
+  { name: 'curl', usage: 'curl [-s] [-i] [-f] URL', help: 'Ask a published port for a page (curl localhost:8080)' },
   { name: 'clear', usage: 'clear', help: 'Clear the console' },
   { name: 'history', usage: 'history', help: 'List the commands typed so far' },
   { name: 'help', usage: 'help', help: 'Show this list' },

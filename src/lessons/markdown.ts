@@ -7,7 +7,7 @@
 import { Marked, type Tokens } from 'marked';
 
 /** The console's own commands (src/console/commands.ts) that a lesson may ask to run. */
-const WORKSPACE_COMMANDS = new Set(['ls', 'cd', 'pwd', 'cat', 'mkdir', 'rm', 'touch', 'echo', 'edit', 'history', 'undo', 'redo']);
+const WORKSPACE_COMMANDS = new Set(['ls', 'cd', 'pwd', 'cat', 'mkdir', 'rm', 'touch', 'echo', 'edit', 'history', 'undo', 'redo', 'curl']);
 
 /** True when inline code is a command the console runs: `docker ...` or a workspace command with arguments or alone. */
 export function isRunnable(code: string): boolean {
