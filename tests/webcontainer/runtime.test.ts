@@ -163,6 +163,23 @@ describe('live Node processes in simulated containers', () => {
   });
 });
 
+describe('the course’s sample app', () => {
+  it('runs the shop lesson’s express app: the modelled node_modules are installed for real first, then curl gets its answer', async () => {
+    const lesson = 'lessons/01-images-and-containers/04-build-cache-and-layer-order/start/shop';
+    const fs = await import('node:fs');
+    const { b, run, host } = await shop(fs.readFileSync(`${lesson}/server.js`, 'utf8'));
+    b.workspace.write('/workspace/shop/package.json', fs.readFileSync(`${lesson}/package.json`, 'utf8'));
+    b.workspace.write('/workspace/shop/Dockerfile', fs.readFileSync(`${lesson}/Dockerfile`, 'utf8'));
+    expect((await run('docker build -q -t shop .')).code).toBe(0);
+    expect((await run('docker run -d --name shop -p 8080:3000 shop')).code).toBe(0);
+    expect(b.live!.views()[0]).toMatchObject({ mode: 'real', reason: expect.stringMatching(/installed them for real/) });
+    await until('the shop to listen', () => urlOf(b, 'shop'), 120_000);
+    expect(host.spawned.map((s) => s.command)).toEqual(['npm', 'node']);
+    expect(await run('curl localhost:8080')).toMatchObject({ code: 0, out: ['Welcome to the shop!'] });
+    expect((await run('docker logs shop')).out).toEqual(['shop listening on port 3000']);
+  }, 150_000);
+});
+
 describe('falling back to the simulated process', () => {
   it('runs simulated with the reason when the runtime cannot connect, and curl says why nothing answers', async () => {
     const { b, run } = await shop(SERVER, async () => {

@@ -194,6 +194,8 @@ export class LiveProcesses implements LiveRuntime {
   private async launch(host: ProcessHost, l: Live, tree: FileSystemTree, d: { argv: string[]; cwd: string; env: Record<string, string> }, ports: number[], install: boolean): Promise<void> {
     const dir = `containers/${l.short}`;
     const control = `${CONTROL}/${l.short}`;
+    // the modelled node_modules hold package.json files without code: npm would take them as installed
+    if (install) dropPath(tree, normalize('node_modules', d.cwd));
     await host.mount(dir, tree);
     if (!this.preloadWritten) {
       await host.writeFile(`${CONTROL}/pid1.cjs`, PRELOAD_SOURCE);
@@ -388,6 +390,18 @@ export class LiveProcesses implements LiveRuntime {
     }
     this.changed();
   }
+}
+
+/** Removes `path` (absolute) from a tree rooted at /. */
+function dropPath(tree: FileSystemTree, path: string): void {
+  const parts = path.split('/').filter(Boolean);
+  let dir = tree;
+  for (const p of parts.slice(0, -1)) {
+    const next = dir[p];
+    if (!next || !('directory' in next)) return;
+    dir = next.directory;
+  }
+  delete dir[parts.at(-1)!];
 }
 
 function aborted(signal?: AbortSignal): Promise<void> {
