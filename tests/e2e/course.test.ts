@@ -5,9 +5,9 @@
  * when it is asked) until its goal checks turn green. Proves a newcomer can go through the
  * course in the page; the headless replays (tests/lessons) prove each check fails first.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumNote, haveChromium, launch, openApp, shot, VIEWPORTS } from './harness.js';
+import { allGreen, answerIfAsked, chromiumNote, haveChromium, launch, openApp, shot, VIEWPORTS } from './harness.js';
 
 const LESSONS = [
   'Works on my machine',
@@ -23,33 +23,6 @@ const LESSONS = [
 ];
 
 let browser: Browser | undefined;
-
-/** Answers a prediction if one is asked (any answer: the point here is the run that follows). */
-async function answerIfAsked(page: Page): Promise<void> {
-  const form = page.locator('.predict form');
-  if (!(await form.isVisible().catch(() => false))) return;
-  const radio = form.locator('input[type=radio]').first();
-  if (await radio.count()) await radio.check();
-  const box = form.locator('input[type=checkbox]').first();
-  if (await box.count()) await box.check();
-  const num = form.locator('input[type=number]');
-  if (await num.count()) await num.fill('1');
-  await form.getByRole('button', { name: 'Lock in my guess and run' }).click();
-}
-
-async function allGreen(page: Page, timeout: number): Promise<boolean> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    await answerIfAsked(page);
-    const ok = await page.evaluate(() => {
-      const lis = [...document.querySelectorAll('.checks li')];
-      return lis.length > 0 && lis.every((li) => li.classList.contains('ok'));
-    });
-    if (ok) return true;
-    await page.waitForTimeout(200);
-  }
-  return false;
-}
 
 describe.skipIf(!haveChromium)(`the course in Chromium (${chromiumNote})`, () => {
   beforeAll(async () => {

@@ -35,15 +35,15 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** A page that records uncaught errors and console errors in `errors`. */
-export async function openApp(context: BrowserContext, hash = ''): Promise<{ page: Page; errors: string[] }> {
+/** A page that records uncaught errors and console errors in `errors`; `base` is the app's URL (the suite's server unless given). */
+export async function openApp(context: BrowserContext, hash = '', base = appUrl()): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(appUrl() + hash);
+  await page.goto(base + hash);
   await page.waitForSelector('.xterm-helper-textarea');
   return { page, errors };
 }
@@ -69,12 +69,12 @@ export async function waitForPrompt(page: Page, before: string, timeout = 15_000
   );
 }
 
-/** Types a line into the focused console, presses Enter and waits for the prompt to return. */
-export async function type(page: Page, line: string): Promise<void> {
+/** Types a line into the focused console, presses Enter and waits (up to `timeout` ms) for the prompt to return. */
+export async function type(page: Page, line: string, timeout?: number): Promise<void> {
   await page.keyboard.type(line);
   const typed = await screen(page);
   await page.keyboard.press('Enter');
-  await waitForPrompt(page, typed);
+  await waitForPrompt(page, typed, timeout);
 }
 
 /** True on a phone-sized viewport, where the panes are tabs. */
@@ -95,4 +95,32 @@ export async function focusConsole(page: Page): Promise<void> {
 export async function shot(page: Page, name: string): Promise<void> {
   const vp = page.viewportSize();
   await page.screenshot({ path: path.join(SHOTS, `${name}-${vp?.width}x${vp?.height}.png`) });
+}
+
+/** Answers a lesson's prediction if one is asked (any answer: the point is the run that follows). */
+export async function answerIfAsked(page: Page): Promise<void> {
+  const form = page.locator('.predict form');
+  if (!(await form.isVisible().catch(() => false))) return;
+  const radio = form.locator('input[type=radio]').first();
+  if (await radio.count()) await radio.check();
+  const box = form.locator('input[type=checkbox]').first();
+  if (await box.count()) await box.check();
+  const num = form.locator('input[type=number]');
+  if (await num.count()) await num.fill('1');
+  await form.getByRole('button', { name: 'Lock in my guess and run' }).click();
+}
+
+/** Waits up to `timeout` ms for every goal check of the current step to pass, answering predictions; true if they did. */
+export async function allGreen(page: Page, timeout: number): Promise<boolean> {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    await answerIfAsked(page);
+    const ok = await page.evaluate(() => {
+      const lis = [...document.querySelectorAll('.checks li')];
+      return lis.length > 0 && lis.every((li) => li.classList.contains('ok'));
+    });
+    if (ok) return true;
+    await page.waitForTimeout(200);
+  }
+  return false;
 }
