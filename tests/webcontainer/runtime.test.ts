@@ -147,6 +147,18 @@ describe('live Node processes in simulated containers', () => {
     expect(host.spawned.filter((s) => s.command === 'node')).toHaveLength(1);
   });
 
+  it('`docker exec` of node runs beside the app in the same folder and reaches it on the container’s own port', async () => {
+    const { b, run } = await shop();
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    await until('the preview URL', () => urlOf(b, 's1'));
+    const r = await run(`docker exec s1 node -e "fetch('http://localhost:3000/from-exec').then(r => r.text()).then(t => { console.log(require('fs').existsSync('server.js'), t); process.exit(4); })"`);
+    expect(r, r.err.join("\n")).toMatchObject({ code: 4, out: ['true Welcome to the shop! /from-exec'] });
+    // exec output is the caller's, not the container's log
+    expect((await run('docker logs s1')).out).toEqual(['shop listening on port 3000']);
+    // a program that is not node runs in the model, as before
+    expect((await run('docker exec s1 cat server.js')).out[0]).toBe("const http = require('http');");
+  });
+
   it('undo of the run ends the real process', async () => {
     const { b, run } = await shop();
     await run('docker run -d --name s1 -p 8080:3000 shop');

@@ -10,8 +10,9 @@
  * - **Its own ports.** Every container has its own network namespace, so two
  *   containers can both listen on 3000. Live processes share one host, so the
  *   container's ports are mapped (`LAYERLAB_PORTS=3000:41001,...`) when the
- *   program listens, and mapped back in `server.address()`. Each port that
- *   starts listening is appended to `listening`.
+ *   program listens, mapped back in `server.address()`, and mapped for
+ *   connections to localhost (an exec'd process reaching the app, or the app
+ *   itself). Each port that starts listening is appended to `listening`.
  *
  * Only the first process (PID 1) reads the control folder; its children (the
  * node that `npm start` runs) keep the port mapping.
@@ -46,6 +47,20 @@ net.Server.prototype.listen = function (...args) {
     });
   }
   return listen.apply(this, args);
+};
+const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', undefined, '']);
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  if (first && typeof first === 'object' && first.port !== undefined && LOCAL.has(first.host) && toHost.has(Number(first.port))) {
+    const mapped = Object.assign({}, first, { port: toHost.get(Number(first.port)) });
+    // net.connect hands over its normalized array (marked with a symbol): change it in place
+    if (Array.isArray(args[0])) args[0][0] = mapped;
+    else args[0] = mapped;
+  } else if ((typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) && LOCAL.has(typeof args[1] === 'string' ? args[1] : undefined) && toHost.has(Number(first))) {
+    args[0] = toHost.get(Number(first));
+  }
+  return connect.apply(this, args);
 };
 const address = net.Server.prototype.address;
 net.Server.prototype.address = function () {

@@ -11,7 +11,7 @@
  * a container calls `prepare()`.
  */
 import type { Engine } from '../../engine/engine.js';
-import { liveExited, liveOutput, type LiveRuntime, type LiveStart } from '../../engine/container/live.js';
+import { liveExited, liveOutput, type LiveExec, type LiveRuntime, type LiveStart } from '../../engine/container/live.js';
 import type { SignalReaction } from '../../engine/container/signals.js';
 import type { HttpResult } from '../../engine/container/http.js';
 import { normalize } from '../../engine/fs/path.js';
@@ -58,7 +58,8 @@ interface Live {
   stopping: boolean;
   killedBy?: number;
   note?: string;
-  attached?: { lines: string[]; partial: Record<'stdout' | 'stderr', string>; wake?: () => void };
+  /** The console waiting on it (`docker run` without -d). */
+  attached?: Attachment;
   exited: Promise<number>;
   resolveExit: (code: number) => void;
   timers: ReturnType<typeof setTimeout>[];
@@ -81,7 +82,7 @@ export class LiveProcesses implements LiveRuntime {
   private readonly listeners = new Set<() => void>();
   private preloadWritten = false;
   /** Live runs a console is attached to, for afterCommand. */
-  private waiting: Live[] = [];
+  private waiting: Attachment[] = [];
   private offEngine?: () => void;
 
   constructor(
@@ -164,14 +165,14 @@ export class LiveProcesses implements LiveRuntime {
       urls: new Map(),
       ended: false,
       stopping: false,
-      attached: req.attached ? { lines: [], partial: { stdout: '', stderr: '' } } : undefined,
+      attached: req.attached ? new Attachment() : undefined,
       exited,
       resolveExit,
       timers: [],
       note: needsInstall ? 'The image models its npm dependencies by size only: WebContainer installed them for real before starting.' : undefined,
     };
     this.live.set(c.id, l);
-    if (l.attached) this.waiting.push(l);
+    if (l.attached) this.waiting.push(l.attached);
     const ports = Object.keys({ ...(c.config.ExposedPorts ?? {}), ...(c.host?.portBindings ?? {}) })
       .filter((p) => p.endsWith('/tcp'))
       .map((p) => Number(p.split('/')[0]));
@@ -255,19 +256,12 @@ export class LiveProcesses implements LiveRuntime {
   private output(l: Live, stream: 'stdout' | 'stderr', text: string): void {
     if (l.ended) return;
     liveOutput(this.engine, l.id, stream, text);
-    const a = l.attached;
-    if (!a) return;
-    const parts = (a.partial[stream] + text).split('\n');
-    a.partial[stream] = parts.pop()!;
-    for (const line of parts) a.lines.push(`${stream}\u0000${line.replace(/\r$/, '')}`);
-    a.wake?.();
+    l.attached?.push(stream, text);
   }
 
   /** The process ended by itself (or was killed for a signal): the engine applies the exit. */
   private finish(l: Live, code: number): void {
     if (l.ended) return;
-    const a = l.attached;
-    if (a) for (const s of ['stdout', 'stderr'] as const) if (a.partial[s]) a.lines.push(`${s}\u0000${a.partial[s]}`);
     this.release(l, code);
     liveExited(this.engine, l.id, code, { stopped: l.stopping });
     this.changed();
@@ -287,9 +281,35 @@ export class LiveProcesses implements LiveRuntime {
     for (const t of l.timers) clearTimeout(t);
     this.live.delete(l.id);
     l.resolveExit(code);
-    l.attached?.wake?.();
+    l.attached?.end(code);
     void this.host?.rm(`containers/${l.short}`).catch(() => {});
     void this.host?.rm(`${CONTROL}/${l.short}`).catch(() => {});
+  }
+
+  /** `docker exec` of node, npm or npx in a live container: a second process in the same folder, ports mapped the same way. */
+  exec(req: LiveExec): boolean {
+    const l = this.live.get(req.containerId);
+    const host = this.host;
+    if (!l || l.ended || !host || !l.proc) return false;
+    const d = decide({ argv: req.argv, workdir: req.cwd, env: req.env, fs: req.fs });
+    if (!d.ok) return false;
+    const a = new Attachment();
+    if (req.attached) this.waiting.push(a);
+    const dir = `containers/${l.short}`;
+    const env: Record<string, string> = { ...d.env, NODE_OPTIONS: `--require ${host.root}/${CONTROL}/pid1.cjs`, LAYERLAB_PORTS: [...l.portMap].map(([c, h]) => `${c}:${h}`).join(',') };
+    delete env.PATH;
+    const args = d.argv.slice(1).map((x) => (x.startsWith('/') ? `${host.root}/${dir}${x}` : x));
+    void host.spawn(d.argv[0]!, args, { cwd: dir + d.cwd.replace(/\/$/, ''), env }).then(
+      (proc) => {
+        proc.onOutput((stream, text) => a.push(stream, text));
+        void proc.exit.then((code) => a.end(code));
+      },
+      (e: unknown) => {
+        a.push('stderr', `layerlab: WebContainer could not run it: ${e instanceof Error ? e.message : String(e)}\n`);
+        a.end(126);
+      },
+    );
+    return true;
   }
 
   /** A signal from `docker stop` or `docker kill`: what the real process does with it. */
@@ -319,23 +339,20 @@ export class LiveProcesses implements LiveRuntime {
   async afterCommand(out: BackendOutput, signal?: AbortSignal): Promise<number | undefined> {
     let code: number | undefined;
     for (const l of [...this.live.values()]) if (l.stopping && !l.ended) await Promise.race([l.exited, aborted(signal)]);
-    for (const l of this.waiting.splice(0)) {
-      const a = l.attached!;
+    for (const a of this.waiting.splice(0)) {
       for (;;) {
-        for (const entry of a.lines.splice(0)) {
-          const [stream, line] = entry.split('\u0000') as ['stdout' | 'stderr', string];
+        for (const [stream, line] of a.lines.splice(0)) {
           if (stream === 'stderr') out.stderr(line);
           else out.stdout(line);
         }
-        if (l.ended) break;
+        if (a.code !== undefined) break;
         if (signal?.aborted) {
-          l.attached = undefined;
+          a.detach();
           return 130;
         }
         await Promise.race([new Promise<void>((r) => (a.wake = r)), aborted(signal)]);
       }
-      l.attached = undefined;
-      code = await l.exited;
+      code = a.code;
     }
     return code;
   }
@@ -389,6 +406,36 @@ export class LiveProcesses implements LiveRuntime {
       if (!c || (c.state.status !== 'running' && c.state.status !== 'paused')) this.end(l.id);
     }
     this.changed();
+  }
+}
+
+/** What a console attached to a live process receives: its lines as they complete, then its exit code. */
+class Attachment {
+  lines: ['stdout' | 'stderr', string][] = [];
+  private partial = { stdout: '', stderr: '' };
+  private detached = false;
+  code?: number;
+  wake?: () => void;
+
+  push(stream: 'stdout' | 'stderr', text: string): void {
+    if (this.detached) return;
+    const parts = (this.partial[stream] + text).split('\n');
+    this.partial[stream] = parts.pop()!;
+    for (const line of parts) this.lines.push([stream, line.replace(/\r$/, '')]);
+    this.wake?.();
+  }
+
+  end(code: number): void {
+    if (this.code !== undefined) return;
+    for (const s of ['stdout', 'stderr'] as const) if (this.partial[s]) this.lines.push([s, this.partial[s]]);
+    this.code = code;
+    this.wake?.();
+  }
+
+  /** Ctrl-C: the console stops waiting; the process goes on. */
+  detach(): void {
+    this.detached = true;
+    this.lines = [];
   }
 }
 

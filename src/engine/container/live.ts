@@ -27,12 +27,28 @@ export interface LiveStart {
   attached: boolean;
 }
 
+/** A `docker exec` in a container the runtime runs. */
+export interface LiveExec {
+  containerId: string;
+  fs: ContainerView['fs'];
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Not -d: the caller waits for the exit and shows the output. */
+  attached: boolean;
+}
+
 export interface LiveRuntime {
   /**
    * A container is starting: true when the runtime runs its PID 1. The model then runs
    * nothing; the container stays running until the runtime calls `liveExited`.
    */
   start(req: LiveStart): boolean;
+  /**
+   * `docker exec` in a container whose PID 1 the runtime runs: true when the runtime runs
+   * the program beside it (its output goes to the caller, not to the log).
+   */
+  exec(req: LiveExec): boolean;
   /** Whether the runtime runs this container's PID 1 now. */
   owns(containerId: string): boolean;
   /**
