@@ -159,6 +159,17 @@ describe('live Node processes in simulated containers', () => {
     expect((await run('docker exec s1 cat server.js')).out[0]).toBe("const http = require('http');");
   });
 
+  it('`docker logs -f` follows what the app prints until it exits; the log keeps whole lines', async () => {
+    const ticker = "let n = 0; process.stdout.write('tick'); const t = setInterval(() => { process.stdout.write(' ' + ++n + '\\n'); if (n === 3) { clearInterval(t); process.exit(0); } }, 150);\n";
+    const { b, run } = await shop(ticker);
+    await run('docker run -d --name ticker shop');
+    const r = await run('docker logs -f ticker');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(['tick 1', ' 2', ' 3']);
+    expect(b.engine.findContainer('ticker')!.logs.map((l) => l.text)).toEqual(['tick 1\n', ' 2\n', ' 3\n']);
+    expect((await run('docker logs ticker')).out).toEqual(['tick 1', ' 2', ' 3']);
+  });
+
   it('undo of the run ends the real process', async () => {
     const { b, run } = await shop();
     await run('docker run -d --name s1 -p 8080:3000 shop');

@@ -60,6 +60,10 @@ interface Live {
   note?: string;
   /** The console waiting on it (`docker run` without -d). */
   attached?: Attachment;
+  /** Consoles following its log (`docker logs -f`). */
+  followers: Attachment[];
+  /** The end of a line not yet written to the log, per stream. */
+  logPartial: Record<'stdout' | 'stderr', string>;
   exited: Promise<number>;
   resolveExit: (code: number) => void;
   timers: ReturnType<typeof setTimeout>[];
@@ -166,6 +170,8 @@ export class LiveProcesses implements LiveRuntime {
       ended: false,
       stopping: false,
       attached: req.attached ? new Attachment() : undefined,
+      followers: [],
+      logPartial: { stdout: '', stderr: '' },
       exited,
       resolveExit,
       timers: [],
@@ -255,8 +261,12 @@ export class LiveProcesses implements LiveRuntime {
 
   private output(l: Live, stream: 'stdout' | 'stderr', text: string): void {
     if (l.ended) return;
-    liveOutput(this.engine, l.id, stream, text);
+    // the log keeps whole lines, as Docker's log driver does; a partial line waits for its end
+    const parts = (l.logPartial[stream] + text).split('\n');
+    l.logPartial[stream] = parts.pop()!;
+    if (parts.length > 0) liveOutput(this.engine, l.id, stream, parts.map((p) => p.replace(/\r$/, '') + '\n').join(''));
     l.attached?.push(stream, text);
+    for (const f of l.followers) f.push(stream, text);
   }
 
   /** The process ended by itself (or was killed for a signal): the engine applies the exit. */
@@ -277,13 +287,25 @@ export class LiveProcesses implements LiveRuntime {
 
   /** Forgets a process that ended: its timers, its files on the host; wakes a console waiting on it. */
   private release(l: Live, code: number): void {
+    for (const stream of ['stdout', 'stderr'] as const) if (l.logPartial[stream]) liveOutput(this.engine, l.id, stream, l.logPartial[stream]);
     l.ended = true;
     for (const t of l.timers) clearTimeout(t);
     this.live.delete(l.id);
     l.resolveExit(code);
     l.attached?.end(code);
+    for (const f of l.followers.splice(0)) f.end(0);
     void this.host?.rm(`containers/${l.short}`).catch(() => {});
     void this.host?.rm(`${CONTROL}/${l.short}`).catch(() => {});
+  }
+
+  /** `docker logs -f` of a live container: the console gets what the app prints next, until it exits (then 0). */
+  follow(containerId: string): boolean {
+    const l = this.live.get(containerId);
+    if (!l || l.ended) return false;
+    const a = new Attachment();
+    l.followers.push(a);
+    this.waiting.push(a);
+    return true;
   }
 
   /** `docker exec` of node, npm or npx in a live container: a second process in the same folder, ports mapped the same way. */

@@ -63,6 +63,8 @@ export const logs: DockerCommand = {
       const text = stamp ? `${rfc3339NanoFixed(l.sec, l.nanos)} ${l.text}` : l.text;
       (l.stream === 'stdout' ? io.stdout : io.stderr)(text);
     }
+    // a live process (WebContainer) keeps writing: the console follows it; the model's processes write nothing more
+    if (f.bool('follow') && c.state.status === 'running') engine.live?.follow(c.id);
     return 0;
   },
 };

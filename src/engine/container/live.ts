@@ -49,6 +49,8 @@ export interface LiveRuntime {
    * the program beside it (its output goes to the caller, not to the log).
    */
   exec(req: LiveExec): boolean;
+  /** `docker logs -f`: the caller keeps printing what PID 1 writes next, until it exits; false when the runtime does not run it. */
+  follow(containerId: string): boolean;
   /** Whether the runtime runs this container's PID 1 now. */
   owns(containerId: string): boolean;
   /**
