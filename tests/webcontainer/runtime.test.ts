@@ -104,6 +104,19 @@ describe('live Node processes in simulated containers', () => {
     expect((await run('docker logs s1')).out).toEqual(['shop listening on port 3000', 'shutting down']);
   });
 
+  it('`docker restart` waits for an app that handles SIGTERM to exit, then starts it again for real', async () => {
+    const { b, run, host } = await shop(GRACEFUL);
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    await until('the preview URL', () => urlOf(b, 's1'));
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await run('docker restart s1')).out).toEqual(['s1']);
+    expect(b.engine.findContainer('s1')!.state.status).toBe('running');
+    await until('the new process to listen', () => urlOf(b, 's1'));
+    expect((await run('curl -s localhost:8080/again')).out).toEqual(['Welcome to the shop! /again']);
+    expect(host.spawned.filter((s) => s.args[0] === 'server.js')).toHaveLength(2);
+    expect((await run('docker logs s1')).out).toEqual(['shop listening on port 3000', 'shutting down', 'shop listening on port 3000']);
+  });
+
   it('`docker kill -s SIGTERM` and SIGKILL follow the same rules', async () => {
     const { b, run } = await shop(GRACEFUL);
     await run('docker run -d --name graceful -p 8080:3000 shop');

@@ -13,6 +13,8 @@
 import type { Engine } from '../../engine/engine.js';
 import { liveExited, liveOutput, type LiveExec, type LiveRuntime, type LiveStart } from '../../engine/container/live.js';
 import type { SignalReaction } from '../../engine/container/signals.js';
+import { startContainer } from '../../engine/container/lifecycle.js';
+import { DockerError } from '../../engine/errors.js';
 import type { HttpResult } from '../../engine/container/http.js';
 import { normalize } from '../../engine/fs/path.js';
 import type { BackendOutput } from '../backend.js';
@@ -56,6 +58,8 @@ interface Live {
   ended: boolean;
   /** A stop signal was delivered: the exit cancels the restart policy. */
   stopping: boolean;
+  /** `docker restart` waits for this exit, then starts the container again. */
+  restart?: boolean;
   killedBy?: number;
   note?: string;
   /** The console waiting on it (`docker run` without -d). */
@@ -274,6 +278,14 @@ export class LiveProcesses implements LiveRuntime {
     if (l.ended) return;
     this.release(l, code);
     liveExited(this.engine, l.id, code, { stopped: l.stopping });
+    const c = this.engine.containers.get(l.id);
+    if (l.restart && c) {
+      try {
+        startContainer(this.engine, c);
+      } catch (e) {
+        if (!(e instanceof DockerError)) throw e;
+      }
+    }
     this.changed();
   }
 
@@ -296,6 +308,11 @@ export class LiveProcesses implements LiveRuntime {
     for (const f of l.followers.splice(0)) f.end(0);
     void this.host?.rm(`containers/${l.short}`).catch(() => {});
     void this.host?.rm(`${CONTROL}/${l.short}`).catch(() => {});
+  }
+
+  startAfterExit(containerId: string): void {
+    const l = this.live.get(containerId);
+    if (l && !l.ended) l.restart = true;
   }
 
   /** `docker logs -f` of a live container: the console gets what the app prints next, until it exits (then 0). */

@@ -382,6 +382,8 @@ export function unpauseContainer(engine: Engine, c: ContainerRecord): void {
 export function restartContainer(engine: Engine, c: ContainerRecord, opts: StopOptions = {}): void {
   if (isRunning(c) || c.state.status === 'restarting') stopContainer(engine, c, opts);
   if (!engine.containers.has(c.id)) return;
+  // a live process that handles the stop signal is still shutting down: it starts again once it has exited
+  if (c.state.status === 'running' && engine.live?.owns(c.id)) return engine.live.startAfterExit(c.id);
   startContainer(engine, c);
 }
 

@@ -51,6 +51,8 @@ export interface LiveRuntime {
   exec(req: LiveExec): boolean;
   /** `docker logs -f`: the caller keeps printing what PID 1 writes next, until it exits; false when the runtime does not run it. */
   follow(containerId: string): boolean;
+  /** `docker restart` of a process that is handling the stop signal: start the container again once it has exited. */
+  startAfterExit(containerId: string): void;
   /** Whether the runtime runs this container's PID 1 now. */
   owns(containerId: string): boolean;
   /**
