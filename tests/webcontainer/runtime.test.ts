@@ -183,6 +183,18 @@ describe('live Node processes in simulated containers', () => {
     expect((await run('docker logs ticker')).out).toEqual(['tick 1', ' 2', ' 3']);
   });
 
+  it('`docker pause` freezes the real process (requests wait) and `unpause` lets it answer again', async () => {
+    const { b, run } = await shop();
+    await run('docker run -d --name s1 -p 8080:3000 shop');
+    const url = await until('the preview URL', () => urlOf(b, 's1'));
+    expect((await run('docker pause s1')).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const frozen = await fetch(url, { signal: AbortSignal.timeout(700) }).then(() => 'answered', () => 'no answer');
+    expect(frozen).toBe('no answer');
+    expect((await run('docker unpause s1')).code).toBe(0);
+    expect(await (await fetch(url + '/thawed')).text()).toBe('Welcome to the shop! /thawed');
+  });
+
   it('undo of the run ends the real process', async () => {
     const { b, run } = await shop();
     await run('docker run -d --name s1 -p 8080:3000 shop');

@@ -14,6 +14,9 @@
  *   connections to localhost (an exec'd process reaching the app, or the app
  *   itself). Each port that starts listening is appended to `listening`.
  *
+ * - **Pause.** `pause` in the control file freezes the process (its event loop
+ *   blocks, as the cgroup freezer stops every thread) until `resume`.
+ *
  * Only the first process (PID 1) reads the control folder; its children (the
  * node that `npm start` runs) keep the port mapping.
  */
@@ -70,21 +73,36 @@ net.Server.prototype.address = function () {
 };
 if (control) {
   const names = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 10: 'SIGUSR1', 12: 'SIGUSR2', 14: 'SIGALRM', 15: 'SIGTERM', 28: 'SIGWINCH' };
+  const cell = new Int32Array(new SharedArrayBuffer(4));
   let seen = 0;
   let reported = null;
+  let frozen = false;
+  const held = [];
+  const deliver = (line) => {
+    const name = names[Number(line)];
+    if (name && process.listenerCount(name) > 0) process.emit(name, name);
+  };
   const tick = () => {
     const handlers = Object.keys(names).filter((n) => process.listenerCount(names[n]) > 0).join(',');
     if (handlers !== reported) {
       reported = handlers;
       try { fs.writeFileSync(control + '/handlers', handlers + '\n'); } catch (e) {}
     }
-    let lines;
-    try { lines = fs.readFileSync(control + '/signal', 'utf8').split('\n').filter(Boolean); } catch (e) { return; }
-    for (const line of lines.slice(seen)) {
-      const name = names[Number(line)];
-      if (name && process.listenerCount(name) > 0) process.emit(name, name);
+    for (;;) {
+      let lines;
+      try { lines = fs.readFileSync(control + '/signal', 'utf8').split('\n').filter(Boolean); } catch (e) { return; }
+      for (const line of lines.slice(seen)) {
+        if (line === 'pause') frozen = true;
+        else if (line === 'resume') frozen = false;
+        else if (frozen) held.push(line);
+        else deliver(line);
+      }
+      seen = lines.length;
+      if (!frozen) break;
+      // docker pause is the cgroup freezer: nothing of this process runs (no timer, no request) until resume
+      try { Atomics.wait(cell, 0, 0, 50); } catch (e) { const end = Date.now() + 50; while (Date.now() < end); }
     }
-    seen = lines.length;
+    for (const line of held.splice(0)) deliver(line);
   };
   setInterval(tick, 50).unref();
   setImmediate(tick);

@@ -58,6 +58,8 @@ interface Live {
   ended: boolean;
   /** A stop signal was delivered: the exit cancels the restart policy. */
   stopping: boolean;
+  /** Writes to the control file, chained so they land in order. */
+  controlWrites: Promise<void>;
   /** `docker restart` waits for this exit, then starts the container again. */
   restart?: boolean;
   killedBy?: number;
@@ -100,6 +102,8 @@ export class LiveProcesses implements LiveRuntime {
     engine.live = this;
     this.offEngine = engine.onEvent((e) => {
       if (e.type === 'container.state' && e.state !== 'running' && e.state !== 'paused') this.end(e.containerId);
+      if (e.type === 'container.state' && e.state === 'paused') this.control(e.containerId, 'pause');
+      if (e.type === 'container.state' && e.state === 'running' && e.previous === 'paused') this.control(e.containerId, 'resume');
       if (e.type === 'container.removed') {
         this.end(e.containerId);
         this.simulated.delete(e.containerId);
@@ -175,6 +179,7 @@ export class LiveProcesses implements LiveRuntime {
       stopping: false,
       attached: req.attached ? new Attachment() : undefined,
       followers: [],
+      controlWrites: Promise.resolve(),
       logPartial: { stdout: '', stderr: '' },
       exited,
       resolveExit,
@@ -365,8 +370,17 @@ export class LiveProcesses implements LiveRuntime {
         l.proc?.kill();
       }, stop.timeout * 1000));
     }
-    void this.host?.readFile(`${CONTROL}/${l.short}/signal`).then((text) => this.host?.writeFile(`${CONTROL}/${l.short}/signal`, `${text ?? ''}${signal}\n`));
+    this.control(containerId, String(signal));
     return 'continue';
+  }
+
+  /** Appends a line (a signal number, `pause`, `resume`) to a live process's control file; writes stay in order. */
+  private control(containerId: string, line: string): void {
+    const l = this.live.get(containerId);
+    const host = this.host;
+    if (!l || l.ended || !host) return;
+    const file = `${CONTROL}/${l.short}/signal`;
+    l.controlWrites = l.controlWrites.then(async () => host.writeFile(file, `${(await host.readFile(file)) ?? ''}${line}\n`)).catch(() => {});
   }
 
   /**
