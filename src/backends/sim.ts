@@ -19,7 +19,7 @@ import type { Backend, BackendEvent, BackendOutput, BackendSettings, WorkspaceAc
 import { layerEntriesOf, pathInfoOf, worldOf } from './sim-world.js';
 import { httpGet, type HttpResult } from '../engine/container/http.js';
 import { runCurl } from '../console/curl.js';
-import { LiveProcesses, type HostConnector, type RuntimeStatus } from './webcontainer/runtime.js';
+import { LiveProcesses, type HostConnector } from './webcontainer/runtime.js';
 
 /** Where the learner's files live. */
 export const WORKSPACE_ROOT = '/workspace';
@@ -178,7 +178,9 @@ export class SimBackend implements Backend {
       return (this.lastCode = 2);
     }
     // the first command that can start a container connects the live runtime (once per page)
-    if (this.live && /\bdocker\s+(container\s+)?(run|start|restart)\b/.test(trimmed)) await this.prepareLive(out);
+    // the first docker command starts connecting the live runtime (once per page); nothing waits for it:
+    // a Node app started meanwhile is claimed and runs when the runtime is up (or simulated if it cannot start)
+    if (this.live && /\bdocker\b/.test(trimmed)) void this.live.prepare();
     const before = this.saveState();
     const wsBefore = new Map(this.ws.nodes);
     const mtimes = new Map([...this.ws.nodes].map(([k, n]) => [k, n.mtime]));
@@ -385,20 +387,6 @@ export class SimBackend implements Backend {
       }
     }
     return { code, undoRedo: false };
-  }
-
-  /** Connects the live runtime, saying so on the console when that takes a moment (the first boot). */
-  private async prepareLive(out: BackendOutput): Promise<void> {
-    const live = this.live!;
-    const before = live.status.kind;
-    if (before === 'ready' || before === 'unavailable') return;
-    const ready = live.prepare();
-    const slow = await Promise.race([ready.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 300))]);
-    if (!slow) return;
-    out.stderr('layerlab: starting WebContainer to run Node apps for real…');
-    await ready;
-    const s = live.status as RuntimeStatus;
-    out.stderr(s.kind === 'ready' ? 'layerlab: WebContainer is ready.' : `layerlab: Node apps run as simulated processes: ${s.kind === 'unavailable' ? s.reason : 'WebContainer did not start.'}`);
   }
 
   /** A GET to a published host port: a live process answers for real, else the engine's model does. */

@@ -228,6 +228,98 @@ describe('the course’s sample app', () => {
   }, 150_000);
 });
 
+describe('the first Node app while the host is still starting', () => {
+  /** A connector that settles when `go` is called: with the host, or with an error. */
+  function gate(host: NodeHost) {
+    let go!: (how: 'up' | Error) => void;
+    const ready = new Promise<'up' | Error>((r) => (go = r));
+    return { go, connect: async () => { const how = await ready; if (how instanceof Error) throw how; return host; } };
+  }
+
+  it('claims a detached run at once (no command waits for the boot) and runs it for real once the host is up', async () => {
+    const host = nodeHost();
+    hosts.push(host);
+    const g = gate(host);
+    const { b, run } = await shop(SERVER, g.connect);
+    expect((await run('docker run -d --name s1 -p 8080:3000 shop')).code).toBe(0);
+    expect(b.live!.views()[0]).toMatchObject({ name: 's1', mode: 'starting' });
+    g.go('up');
+    await until('the preview URL', () => urlOf(b, 's1'));
+    expect(b.live!.views()[0]).toMatchObject({ mode: 'real' });
+    expect((await run('curl -s localhost:8080')).out).toEqual(['Welcome to the shop! /']);
+  });
+
+  it('runs a claimed container in the model when the host cannot start, and an attached console hears why', async () => {
+    const host = nodeHost();
+    hosts.push(host);
+    const g = gate(host);
+    const { b, run } = await shop(SERVER, g.connect);
+    setTimeout(() => g.go(new Error('WebContainer did not start within 25 s (is stackblitz.com reachable from here?).')), 500);
+    const r = await run('docker run --name once shop node -e "console.log(1)"');
+    expect(r.err[0]).toBe('layerlab: starting WebContainer to run this Node app for real…');
+    expect(r.err[1]).toBe('layerlab: the process runs simulated: WebContainer did not start within 25 s (is stackblitz.com reachable from here?).');
+    // what the model does with `node -e` when nothing runs it for real: the same as without a runtime
+    const plain = new SimBackend();
+    plain.workspace.write('/workspace/shop/Dockerfile', DOCKERFILE);
+    plain.workspace.write('/workspace/shop/server.js', SERVER);
+    await plain.run('cd shop && docker build -q -t shop .', capture().io);
+    const model = capture();
+    const modelCode = await plain.run('docker run --name once shop node -e "console.log(1)"', model.io);
+    expect(r.code).toBe(modelCode);
+    expect(r.err.slice(2)).toEqual(model.err);
+    const modelState = plain.engine.findContainer('once')!.state;
+    expect(b.engine.findContainer('once')!.state).toMatchObject({ status: modelState.status, exitCode: modelState.exitCode });
+    expect(b.live!.views().map((v) => v.mode)).toEqual(modelState.status === 'running' ? ['simulated'] : []);
+    expect(host.spawned).toHaveLength(0);
+  });
+
+  it('does not start a container removed while the host was starting', async () => {
+    const host = nodeHost();
+    hosts.push(host);
+    const g = gate(host);
+    const { b, run } = await shop(SERVER, g.connect);
+    await run('docker run -d --name s1 shop');
+    await run('docker rm -f s1');
+    g.go('up');
+    await until('the host to be up', () => b.live!.status.kind === 'ready' || undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(host.spawned).toHaveLength(0);
+  });
+});
+
+describe('a host that ignores the preload', () => {
+  it('still previews and curls the app from the host’s own port events (the app then listens on its unmapped port)', async () => {
+    const inner = nodeHost();
+    hosts.push(inner);
+    const net = await import('node:net');
+    let portOpen: ((port: number) => void) | undefined;
+    // like a runtime without NODE_OPTIONS support: no preload, but it reports ports itself
+    const host: NodeHost = {
+      ...inner,
+      spawn: (command, args, opts) => {
+        const env = { ...opts.env };
+        delete env.NODE_OPTIONS;
+        return inner.spawn(command, args, { ...opts, env });
+      },
+      onPortOpen: (cb) => (portOpen = cb),
+    };
+    const server = SERVER.replace(/3000/g, '3217');
+    const { b, run } = await shop(server, async () => host);
+    const watch = setInterval(() => {
+      const s = net.connect(3217, '127.0.0.1', () => (s.destroy(), portOpen?.(3217)));
+      s.on('error', () => {});
+    }, 100);
+    try {
+      await run('docker run -d --name s1 -p 8080:3217 shop');
+      const url = await until('the preview URL', () => urlOf(b, 's1'));
+      expect(url).toBe('http://127.0.0.1:3217');
+      expect((await run('curl -s localhost:8080/plain')).out).toEqual(['Welcome to the shop! /plain']);
+    } finally {
+      clearInterval(watch);
+    }
+  });
+});
+
 describe('falling back to the simulated process', () => {
   it('runs simulated with the reason when the runtime cannot connect, and curl says why nothing answers', async () => {
     const { b, run } = await shop(SERVER, async () => {

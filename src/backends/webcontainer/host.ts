@@ -30,6 +30,8 @@ export interface ProcessHost {
   spawn(command: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<HostProcess>;
   /** The URL a browser opens for a server listening on `port` inside the host; resolves once the host knows it. */
   previewUrl(port: number): Promise<string>;
+  /** Reports ports processes start listening on, when the host sees that itself (WebContainer's port event). */
+  onPortOpen?(cb: (port: number) => void): void;
   /** A port no live process uses yet, for a container port to listen on. */
   freePort(): Promise<number>;
 }

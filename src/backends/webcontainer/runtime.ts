@@ -13,7 +13,7 @@
 import type { Engine } from '../../engine/engine.js';
 import { liveExited, liveOutput, type LiveExec, type LiveRuntime, type LiveStart } from '../../engine/container/live.js';
 import type { SignalReaction } from '../../engine/container/signals.js';
-import { startContainer } from '../../engine/container/lifecycle.js';
+import { simulateMain, startContainer } from '../../engine/container/lifecycle.js';
 import { DockerError } from '../../engine/errors.js';
 import type { HttpResult } from '../../engine/container/http.js';
 import { normalize } from '../../engine/fs/path.js';
@@ -30,8 +30,8 @@ export type RuntimeStatus = { kind: 'idle' } | { kind: 'connecting' } | { kind: 
 export interface ProcessView {
   containerId: string;
   name: string;
-  /** `real`: a live process on the host; `simulated`: the engine's model. */
-  mode: 'real' | 'simulated';
+  /** `real`: a live process on the host; `starting`: waiting for the host to start; `simulated`: the engine's model. */
+  mode: 'real' | 'starting' | 'simulated';
   /** Why it runs simulated (one line), or a note about the real run (dependencies installed). */
   reason?: string;
   /** The host that runs it (`WebContainer`). */
@@ -62,6 +62,8 @@ interface Live {
   controlWrites: Promise<void>;
   /** `docker restart` waits for this exit, then starts the container again. */
   restart?: boolean;
+  /** Claimed while the host is still starting (the page's first Node app). */
+  pending?: boolean;
   killedBy?: number;
   note?: string;
   /** The console waiting on it (`docker run` without -d). */
@@ -137,6 +139,8 @@ export class LiveProcesses implements LiveRuntime {
       this.changed();
       try {
         this.host = await this.connect();
+        const host = this.host;
+        host.onPortOpen?.((port) => this.hostPortOpened(host, port));
         this.status = { kind: 'ready', host: this.host.name };
       } catch (e) {
         this.status = { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
@@ -157,10 +161,7 @@ export class LiveProcesses implements LiveRuntime {
     this.simulated.delete(c.id);
     const decision = decide({ argv: req.argv, workdir: req.cwd, env: req.env, fs: req.fs });
     if (!decision.ok) return this.simulate(c.id, decision.reason);
-    if (!this.host) {
-      const why = this.status.kind === 'unavailable' ? this.status.reason : 'The WebContainer runtime is not connected.';
-      return this.simulate(c.id, why);
-    }
+    if (this.status.kind === 'unavailable') return this.simulate(c.id, this.status.reason);
     if (req.user.uid !== 0) return this.simulate(c.id, `The container runs as user ${c.config.User}, and WebContainer has one user only.`);
     const { tree, synthetic } = containerTree(req.fs, '/');
     const modules = normalize('node_modules', decision.cwd) + '/';
@@ -191,14 +192,55 @@ export class LiveProcesses implements LiveRuntime {
     const ports = Object.keys({ ...(c.config.ExposedPorts ?? {}), ...(c.host?.portBindings ?? {}) })
       .filter((p) => p.endsWith('/tcp'))
       .map((p) => Number(p.split('/')[0]));
-    const host = this.host;
-    void this.launch(host, l, tree, decision, ports, needsInstall).catch((e: unknown) => {
-      const msg = e instanceof Error ? e.message : String(e);
-      this.output(l, 'stderr', `layerlab: WebContainer could not start the process: ${msg}\n`);
-      this.finish(l, 127);
-    });
+    const launch = (host: ProcessHost) =>
+      this.launch(host, l, tree, decision, ports, needsInstall).catch((e: unknown) => {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.output(l, 'stderr', `layerlab: WebContainer could not start the process: ${msg}\n`);
+        this.finish(l, 127);
+      });
+    if (this.host) void launch(this.host);
+    else {
+      // the first Node app of the page: the container is claimed while WebContainer boots, so no command waits for the boot
+      l.pending = true;
+      // a console waiting on it hears why, when the boot takes a moment
+      if (l.attached) l.timers.push(setTimeout(() => l.pending && l.attached?.push('stderr', 'layerlab: starting WebContainer to run this Node app for real…\n'), 300));
+      void this.prepare().then(() => {
+        l.pending = false;
+        if (l.ended) return;
+        if (this.host) void launch(this.host);
+        else this.fallBack(l, this.status.kind === 'unavailable' ? this.status.reason : 'WebContainer did not start.');
+      });
+    }
     this.changed();
     return true;
+  }
+
+  /** A claimed container whose host did not start: the model runs its PID 1 after all, as the start would have. */
+  private fallBack(l: Live, reason: string): void {
+    this.live.delete(l.id);
+    l.ended = true;
+    this.simulated.set(l.id, reason);
+    const c = this.engine.containers.get(l.id);
+    const a = l.attached;
+    a?.push('stderr', `layerlab: the process runs simulated: ${reason}\n`);
+    if (!c || c.state.status !== 'running') {
+      a?.end(c?.state.exitCode ?? 0);
+      return this.changed();
+    }
+    let code: number;
+    try {
+      const res = simulateMain(this.engine, c, a !== undefined);
+      if (res.stdout) a?.push(c.config.Tty ? 'stdout' : 'stdout', res.stdout);
+      if (res.stderr) a?.push(c.config.Tty ? 'stdout' : 'stderr', res.stderr);
+      code = res.exitCode;
+    } catch (e) {
+      if (!(e instanceof DockerError)) throw e;
+      a?.push('stderr', e.message + '\n');
+      code = 126;
+    }
+    l.resolveExit(code);
+    a?.end(code);
+    this.changed();
   }
 
   private simulate(id: string, reason: string): false {
@@ -255,16 +297,35 @@ export class LiveProcesses implements LiveRuntime {
       const handlers = await host.readFile(`${control}/handlers`);
       if (handlers !== null) l.handlers = new Set(handlers.trim().split(',').filter(Boolean).map(Number));
       const listening = await host.readFile(`${control}/listening`);
-      for (const p of (listening ?? '').split('\n').filter(Boolean).map(Number)) {
-        if (l.listening.has(p)) continue;
-        l.listening.add(p);
-        const hostPort = l.portMap.get(p) ?? p;
-        void host.previewUrl(hostPort).then((url) => {
-          l.urls.set(p, url);
-          this.changed();
-        });
-      }
+      for (const p of (listening ?? '').split('\n').filter(Boolean).map(Number)) this.listening(host, l, p);
       await new Promise<void>((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** The app listens on container port `port`: its preview URL is asked for once. */
+  private listening(host: ProcessHost, l: Live, port: number): void {
+    if (l.listening.has(port)) return;
+    l.listening.add(port);
+    void host.previewUrl(l.portMap.get(port) ?? port).then((url) => {
+      l.urls.set(port, url);
+      this.changed();
+    });
+  }
+
+  /**
+   * The host saw a port open (WebContainer's own port event). Normally the preload has said
+   * so already; if it could not load, the app listened on its unmapped container port, which
+   * then becomes the map's answer, so the preview and curl still reach it.
+   */
+  private hostPortOpened(host: ProcessHost, port: number): void {
+    for (const l of this.live.values()) {
+      if (l.ended) continue;
+      for (const [containerPort, mapped] of l.portMap) if (mapped === port) return this.listening(host, l, containerPort);
+    }
+    for (const l of this.live.values()) {
+      if (l.ended || !l.portMap.has(port) || l.listening.has(port)) continue;
+      l.portMap.set(port, port);
+      return this.listening(host, l, port);
     }
   }
 
@@ -444,7 +505,7 @@ export class LiveProcesses implements LiveRuntime {
       const ports = Object.entries(c.ports ?? {}).flatMap(([p, bs]) => bs.filter((b) => b.HostIp !== '::').map((b) => ({ hostPort: Number(b.HostPort), containerPort: Number(p.split('/')[0]) })));
       const l = this.live.get(c.id);
       if (l && !l.ended) {
-        out.push({ containerId: c.id, name: c.name, mode: 'real', host: this.host?.name, reason: l.note, ports: ports.map((p) => ({ ...p, url: l.urls.get(p.containerPort) })) });
+        out.push({ containerId: c.id, name: c.name, mode: l.pending ? 'starting' : 'real', host: this.host?.name, reason: l.pending ? 'WebContainer is starting (it loads from the internet); the app runs once it is up.' : l.note, ports: ports.map((p) => ({ ...p, url: l.urls.get(p.containerPort) })) });
       } else {
         out.push({ containerId: c.id, name: c.name, mode: 'simulated', reason: this.simulated.get(c.id) ?? 'It was started before this page connected to WebContainer.', ports });
       }

@@ -239,11 +239,17 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
     c.nextPid = 1 + PIDS_PER_EXEC;
     return { exitCode: 0, stdout: '', stderr: '', live: true };
   }
+  return runMain(engine, c, view, { argv, user, cwd, env, opts, startedAt });
+}
+
+/** PID 1 in the model: runs it against the container's filesystem, then leaves it running or applies its exit. */
+function runMain(engine: Engine, c: ContainerRecord, view: ContainerView, p: { argv: string[]; user: ResolvedUser; cwd: string; env: Record<string, string>; opts: StartOptions; startedAt: number }): StartResult {
+  const { opts } = p;
   const res = runInContainer(engine, c, view, {
-    argv,
-    user,
-    cwd,
-    env,
+    argv: p.argv,
+    user: p.user,
+    cwd: p.cwd,
+    env: p.env,
     stdin: opts.attached ? (opts.stdin ?? '') : '',
     interactive: c.config.OpenStdin && !(opts.attached && c.config.AttachStdin),
     pidBase: 1,
@@ -255,12 +261,23 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
   // the log keeps writes in the order the process made them
   for (const ch of res.chunks) c.logs.push({ stream: stream(ch.stream), text: ch.text, time: t });
   if (res.server) {
-    c.processes = [{ pid: 1, hostPid: hostPid(engine), uid: res.server.uid, argv: res.server.argv, started: startedAt }];
+    c.processes = [{ pid: 1, hostPid: c.processes?.[0]?.hostPid ?? hostPid(engine), uid: res.server.uid, argv: res.server.argv, started: p.startedAt }];
     c.nextPid = 1 + PIDS_PER_EXEC;
     return { exitCode: 0, stdout: res.stdout, stderr: res.stderr };
   }
   containerExited(engine, c, res.exitCode, { at: t });
   return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * A live runtime claimed this running container's PID 1 but cannot run it after all (its
+ * host did not start): the model runs it now, as the start would have. `attached`: a
+ * console waits on it (it gets no stdin).
+ */
+export function simulateMain(engine: Engine, c: ContainerRecord, attached: boolean): StartResult {
+  const view = openContainer(engine, c);
+  const user = userOf(view, c.config.User);
+  return runMain(engine, c, view, { argv: [c.path, ...c.args], user, cwd: c.config.WorkingDir || '/', env: processEnv(c, user.home), opts: { attached }, startedAt: c.state.startedAt ?? engine.now() });
 }
 
 /**

@@ -50,7 +50,9 @@ export async function connectWebContainer(): Promise<ProcessHost> {
   }
   const urls = new Map<number, string>();
   const waiting = new Map<number, ((url: string) => void)[]>();
+  const portListeners: ((port: number) => void)[] = [];
   const opened = (port: number, url: string) => {
+    if (!urls.has(port)) for (const l of portListeners) l(port);
     urls.set(port, url);
     for (const w of waiting.get(port) ?? []) w(url);
     waiting.delete(port);
@@ -82,7 +84,9 @@ export async function connectWebContainer(): Promise<ProcessHost> {
       await wc.fs.rm(path, { recursive: true, force: true });
     },
     async spawn(command, args, opts): Promise<HostProcess> {
-      const p = await wc.spawn(command, args, { cwd: opts.cwd, env: opts.env, terminal: { cols: 120, rows: 40 } });
+      // npm writes its cache and logs under HOME: the image's /root does not exist in WebContainer, so npm keeps its own
+      const env = command === 'node' ? opts.env : Object.fromEntries(Object.entries(opts.env).filter(([k]) => k !== 'HOME'));
+      const p = await wc.spawn(command, args, { cwd: opts.cwd, env, terminal: { cols: 120, rows: 40 } });
       const listeners: ((s: 'stdout' | 'stderr', t: string) => void)[] = [];
       const early: string[] = [];
       // WebContainer gives one terminal stream: stdout and stderr arrive together
@@ -107,6 +111,9 @@ export async function connectWebContainer(): Promise<ProcessHost> {
       const known = urls.get(port);
       if (known) return Promise.resolve(known);
       return new Promise((resolve) => waiting.set(port, [...(waiting.get(port) ?? []), resolve]));
+    },
+    onPortOpen(cb) {
+      portListeners.push(cb);
     },
     async freePort() {
       return nextPort++;
