@@ -178,9 +178,9 @@ export class SimBackend implements Backend {
       return (this.lastCode = 2);
     }
     // the first command that can start a container connects the live runtime (once per page)
-    // the first docker command starts connecting the live runtime (once per page); nothing waits for it:
+    // the first command that can start a container connects the live runtime (once per page); nothing waits for it:
     // a Node app started meanwhile is claimed and runs when the runtime is up (or simulated if it cannot start)
-    if (this.live && /\bdocker\b/.test(trimmed)) void this.live.prepare();
+    if (this.live && /\bdocker\s+(container\s+)?(run|create|start|restart)\b/.test(trimmed)) void this.live.prepare();
     const before = this.saveState();
     const wsBefore = new Map(this.ws.nodes);
     const mtimes = new Map([...this.ws.nodes].map(([k, n]) => [k, n.mtime]));

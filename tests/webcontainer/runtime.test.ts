@@ -341,6 +341,23 @@ describe('falling back to the simulated process', () => {
     expect(host.spawned).toHaveLength(0);
   });
 
+  it('tries again after a passing failure (the page’s server was away when the chunk loaded)', async () => {
+    const host = nodeHost();
+    hosts.push(host);
+    const { TransientError } = await import('../../src/backends/webcontainer/host.js');
+    let calls = 0;
+    const { b, run } = await shop(SERVER, async () => {
+      if (++calls === 1) throw new TransientError('The WebContainer module could not be loaded from this page’s server.');
+      return host;
+    });
+    await run('docker run -d --name first shop');
+    await until('the first to fall back', () => b.live!.views().find((v) => v.name === 'first')?.mode === 'simulated' || undefined);
+    expect(b.live!.views()[0]!.reason).toBe('The WebContainer module could not be loaded from this page’s server.');
+    await run('docker run -d --name second -p 8080:3000 shop');
+    await until('the second to listen', () => urlOf(b, 'second'));
+    expect(calls).toBe(2);
+  });
+
   it('connects once per page: later runs reuse the host', async () => {
     let connects = 0;
     const host = nodeHost();

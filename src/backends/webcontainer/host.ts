@@ -35,3 +35,6 @@ export interface ProcessHost {
   /** A port no live process uses yet, for a container port to listen on. */
   freePort(): Promise<number>;
 }
+
+/** A connection failure worth trying again later (the page's own server was unreachable). */
+export class TransientError extends Error {}

@@ -19,7 +19,7 @@ import type { HttpResult } from '../../engine/container/http.js';
 import { normalize } from '../../engine/fs/path.js';
 import type { BackendOutput } from '../backend.js';
 import { decide } from './decide.js';
-import type { HostProcess, ProcessHost } from './host.js';
+import { TransientError, type HostProcess, type ProcessHost } from './host.js';
 import { PRELOAD_SOURCE } from './preload.js';
 import { containerTree, type FileSystemTree } from './tree.js';
 
@@ -88,6 +88,8 @@ export class LiveProcesses implements LiveRuntime {
   status: RuntimeStatus = { kind: 'idle' };
   private host?: ProcessHost;
   private connecting?: Promise<void>;
+  /** The last attempt failed in passing: the next start connects again. */
+  private retry = false;
   private readonly live = new Map<string, Live>();
   /** Why containers run simulated, by container ID (kept while they run). */
   private readonly simulated = new Map<string, string>();
@@ -133,9 +135,11 @@ export class LiveProcesses implements LiveRuntime {
 
   /** Connects the host once (later calls wait for the same attempt); never rejects. */
   prepare(): Promise<void> {
-    if (this.status.kind === 'ready' || this.status.kind === 'unavailable') return Promise.resolve();
+    if (this.status.kind === 'ready' || (this.status.kind === 'unavailable' && !this.retry)) return Promise.resolve();
+    if (this.status.kind === 'unavailable') this.connecting = undefined;
     this.connecting ??= (async () => {
       this.status = { kind: 'connecting' };
+      this.retry = false;
       this.changed();
       try {
         this.host = await this.connect();
@@ -144,6 +148,8 @@ export class LiveProcesses implements LiveRuntime {
         this.status = { kind: 'ready', host: this.host.name };
       } catch (e) {
         this.status = { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+        // a passing failure (the page's own server was away when the chunk loaded): the next start tries again
+        this.retry = e instanceof TransientError;
       }
       this.changed();
     })();
@@ -161,7 +167,7 @@ export class LiveProcesses implements LiveRuntime {
     this.simulated.delete(c.id);
     const decision = decide({ argv: req.argv, workdir: req.cwd, env: req.env, fs: req.fs });
     if (!decision.ok) return this.simulate(c.id, decision.reason);
-    if (this.status.kind === 'unavailable') return this.simulate(c.id, this.status.reason);
+    if (this.status.kind === 'unavailable' && !this.retry) return this.simulate(c.id, this.status.reason);
     if (req.user.uid !== 0) return this.simulate(c.id, `The container runs as user ${c.config.User}, and WebContainer has one user only.`);
     const { tree, synthetic } = containerTree(req.fs, '/');
     const modules = normalize('node_modules', decision.cwd) + '/';
