@@ -17,6 +17,7 @@ import { serveStatic, type StaticServer } from './static-server.js';
 const LESSON = 'The build cache and layer order';
 const OFFLINE_REASON = 'The page is offline, and WebContainer loads its runtime from the internet.';
 const NOT_ISOLATED_REASON = 'This page is not cross-origin isolated (its server sends no COOP/COEP headers), which WebContainer needs.';
+const BOOT_TIMEOUT_REASON = 'WebContainer did not start within 15 s (is stackblitz.com reachable from here?).';
 const NO_INTERNET =
   "WebContainer's runtime loads from StackBlitz's servers; this machine has no internet, so the online path (a real boot, the shop app serving a live preview) cannot run here";
 
@@ -117,6 +118,30 @@ describe.skipIf(!haveChromium)(`container processes in Chromium (${chromiumNote}
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it.skipIf(!!process.env.LAYERLAB_ONLINE)('online but unable to reach StackBlitz: the real boot is tried, the container shows it is starting, then runs simulated with the timeout reason', async () => {
+    const context = await browser!.newContext({ viewport: VIEWPORTS[0] });
+    const { page, errors } = await openApp(context, '', isolated!.url);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    expect(await page.evaluate(() => crossOriginIsolated && navigator.onLine)).toBe(true);
+    await focusConsole(page);
+    await type(page, 'cd app');
+    await type(page, 'docker build -t app .');
+    // the run returns at once: nothing waits for the boot
+    await type(page, 'docker run -d --name web -p 8080:3000 app node -e "setInterval(() => {}, 1000)"');
+    const row = processRow(page, 'web');
+    await row.locator('.badge.starting').waitFor();
+    await shot(page, 'live-starting');
+    await row.locator('.badge.simulated').waitFor({ timeout: 30_000 });
+    expect(await row.locator('.reason').innerText()).toBe(BOOT_TIMEOUT_REASON);
+    // @webcontainer/api itself ran: its boot asked StackBlitz for the headless runtime
+    expect(asked.some((u) => u.startsWith('https://stackblitz.com/headless'))).toBe(true);
+    await type(page, 'docker ps');
+    expect(await flatScreen(page)).toMatch(/Up .*->3000\/tcp +web/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 
   it.skipIf(!process.env.LAYERLAB_ONLINE)(`boots WebContainer and serves the shop for real (${process.env.LAYERLAB_ONLINE ? 'LAYERLAB_ONLINE is set' : `skipped: ${NO_INTERNET}`})`, async () => {
     const context = await browser!.newContext({ viewport: VIEWPORTS[0] });

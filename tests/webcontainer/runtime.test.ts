@@ -254,10 +254,10 @@ describe('the first Node app while the host is still starting', () => {
     hosts.push(host);
     const g = gate(host);
     const { b, run } = await shop(SERVER, g.connect);
-    setTimeout(() => g.go(new Error('WebContainer did not start within 25 s (is stackblitz.com reachable from here?).')), 500);
+    setTimeout(() => g.go(new Error('WebContainer did not start within 15 s (is stackblitz.com reachable from here?).')), 500);
     const r = await run('docker run --name once shop node -e "console.log(1)"');
     expect(r.err[0]).toBe('layerlab: starting WebContainer to run this Node app for real…');
-    expect(r.err[1]).toBe('layerlab: the process runs simulated: WebContainer did not start within 25 s (is stackblitz.com reachable from here?).');
+    expect(r.err[1]).toBe('layerlab: the process runs simulated: WebContainer did not start within 15 s (is stackblitz.com reachable from here?).');
     // what the model does with `node -e` when nothing runs it for real: the same as without a runtime
     const plain = new SimBackend();
     plain.workspace.write('/workspace/shop/Dockerfile', DOCKERFILE);

@@ -11,7 +11,7 @@ import type { HostProcess, ProcessHost } from '../../backends/webcontainer/host.
 import type { FileSystemTree } from '../../backends/webcontainer/tree.js';
 
 /** How long the first boot may take before the page gives up and simulates. */
-const BOOT_TIMEOUT_MS = 25_000;
+const BOOT_TIMEOUT_MS = 15_000;
 /** Container ports are mapped into this range (see preload.ts). */
 const FIRST_PORT = 41_000;
 
