@@ -236,7 +236,8 @@ export class LiveProcesses implements LiveRuntime {
     let code: number;
     try {
       const res = simulateMain(this.engine, c, a !== undefined);
-      if (res.stdout) a?.push(c.config.Tty ? 'stdout' : 'stdout', res.stdout);
+      // a TTY has one stream, as the model's own output does
+      if (res.stdout) a?.push('stdout', res.stdout);
       if (res.stderr) a?.push(c.config.Tty ? 'stdout' : 'stderr', res.stderr);
       code = res.exitCode;
     } catch (e) {
