@@ -277,17 +277,8 @@ export class LiveProcesses implements LiveRuntime {
       if (code !== 0) throw new Error(`npm install of the image's dependencies failed (exit ${code})`);
       if (l.ended) return;
     }
-    // absolute paths in the command point into the container's root, which is `dir` on the host
-    const args = d.argv.slice(1).map((a) => (a.startsWith('/') ? `${host.root}/${dir}${a}` : a));
-    const env: Record<string, string> = {
-      ...d.env,
-      NODE_OPTIONS: [`--require ${host.root}/${CONTROL}/pid1.cjs`, d.env.NODE_OPTIONS ?? ''].join(' ').trim(),
-      LAYERLAB_CONTROL: `${host.root}/${control}`,
-      LAYERLAB_STATUS: `${host.root}/${control}`,
-      LAYERLAB_PORTS: [...l.portMap].map(([c, h]) => `${c}:${h}`).join(','),
-    };
-    delete env.PATH;
-    const proc = await host.spawn(d.argv[0]!, args, { cwd, env });
+    const env = { ...hostEnv(host, l, d.env), LAYERLAB_CONTROL: `${host.root}/${control}`, LAYERLAB_STATUS: `${host.root}/${control}` };
+    const proc = await host.spawn(d.argv[0]!, hostArgs(host, dir, d.argv), { cwd, env });
     l.proc = proc;
     if (l.ended) {
       proc.kill();
@@ -408,10 +399,7 @@ export class LiveProcesses implements LiveRuntime {
     const a = new Attachment();
     if (req.attached) this.waiting.push(a);
     const dir = `containers/${l.short}`;
-    const env: Record<string, string> = { ...d.env, NODE_OPTIONS: `--require ${host.root}/${CONTROL}/pid1.cjs`, LAYERLAB_PORTS: [...l.portMap].map(([c, h]) => `${c}:${h}`).join(',') };
-    delete env.PATH;
-    const args = d.argv.slice(1).map((x) => (x.startsWith('/') ? `${host.root}/${dir}${x}` : x));
-    void host.spawn(d.argv[0]!, args, { cwd: dir + d.cwd.replace(/\/$/, ''), env }).then(
+    void host.spawn(d.argv[0]!, hostArgs(host, dir, d.argv), { cwd: dir + d.cwd.replace(/\/$/, ''), env: hostEnv(host, l, d.env) }).then(
       (proc) => {
         proc.onOutput((stream, text) => a.push(stream, text));
         void proc.exit.then((code) => a.end(code));
@@ -528,6 +516,18 @@ export class LiveProcesses implements LiveRuntime {
     }
     this.changed();
   }
+}
+
+/** A live process's environment: the container's, with the preload and the port map (PATH is the host's own). */
+function hostEnv(host: ProcessHost, l: Live, env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { ...env, NODE_OPTIONS: [`--require ${host.root}/${CONTROL}/pid1.cjs`, env.NODE_OPTIONS ?? ''].join(' ').trim(), LAYERLAB_PORTS: [...l.portMap].map(([c, h]) => `${c}:${h}`).join(',') };
+  delete out.PATH;
+  return out;
+}
+
+/** A command's arguments on the host: absolute paths point into the container's root, which is `dir` there. */
+function hostArgs(host: ProcessHost, dir: string, argv: string[]): string[] {
+  return argv.slice(1).map((a) => (a.startsWith('/') ? `${host.root}/${dir}${a}` : a));
 }
 
 /** What a console attached to a live process receives: its lines as they complete, then its exit code. */
