@@ -85,7 +85,8 @@ describe.skipIf(!haveChromium)(`build visuals in Chromium (${chromiumNote})`, ()
         const whatif = page.locator('[data-testid="whatif"]');
         // the editor recomputes its prediction shortly after each command
         await expect.poll(() => whatif.textContent(), { timeout: 5000 }).toMatch(/would miss[\s\S]*hello\.txt/);
-        expect(await page.locator('g.row[data-status="miss"]').first().getAttribute('aria-label')).toContain('would miss if built now: files changed: hello.txt');
+        // the stack redraws its rows after the what-if panel: wait for the row's label too
+        await expect.poll(() => page.locator('g.row[data-status="miss"]').first().getAttribute('aria-label'), { timeout: 5000 }).toContain('would miss if built now: files changed: hello.txt');
         await shot(page, `viz-whatif-${scheme}`);
         expect(errors).toEqual([]);
         await context.close();
