@@ -177,7 +177,6 @@ export class SimBackend implements Backend {
       out.stderr(`bash: unexpected EOF while looking for matching \`${e.message}'`);
       return (this.lastCode = 2);
     }
-    // the first command that can start a container connects the live runtime (once per page)
     // the first command that can start a container connects the live runtime (once per page); nothing waits for it:
     // a Node app started meanwhile is claimed and runs when the runtime is up (or simulated if it cannot start)
     if (this.live && /\bdocker\s+(container\s+)?(run|create|start|restart)\b/.test(trimmed)) void this.live.prepare();
@@ -203,8 +202,8 @@ export class SimBackend implements Backend {
         code = r.code;
         if (r.docker) code = await this.runElsewhere(r.docker, out, signal);
         if (r.later) code = await r.later();
-        // a live `docker run` without -d: the console stays attached until the app exits
-        const waited = name0(seg.text) === 'docker' ? await this.live?.afterCommand(out, signal) : undefined;
+        // a live `docker run` without -d (or exec, logs -f): the console stays attached until it ends
+        const waited = await this.live?.afterCommand(out, signal);
         if (waited !== undefined) code = waited;
         if (r.transfer) {
           code = await this.playTransfer(r.transfer, out, signal);
@@ -607,11 +606,6 @@ interface PendingTransfer {
 }
 
 /** `docker pull ...` or `docker push ...` without -q: the commands drawn with progress. */
-/** The first word of a simple command. */
-function name0(text: string): string {
-  return text.trim().split(/\s+/, 1)[0] ?? '';
-}
-
 function transferKind(words: readonly string[]): 'pull' | 'push' | undefined {
   let i = 1;
   if (words[i] === 'image') i++;
