@@ -166,8 +166,6 @@ export interface StartResult {
   exitCode: number;
   stdout: string;
   stderr: string;
-  /** A live runtime runs PID 1 (see live.ts): output and exit come later. */
-  live?: true;
 }
 
 export interface StartOptions {
@@ -237,7 +235,7 @@ export function startContainer(engine: Engine, c: ContainerRecord, opts: StartOp
     // a runtime runs PID 1 for real (see live.ts): its output and exit arrive later
     c.processes = [{ pid: 1, hostPid: hostPid(engine), uid: user.uid, argv, started: startedAt }];
     c.nextPid = 1 + PIDS_PER_EXEC;
-    return { exitCode: 0, stdout: '', stderr: '', live: true };
+    return { exitCode: 0, stdout: '', stderr: '' };
   }
   return runMain(engine, c, view, { argv, user, cwd, env, opts, startedAt });
 }
