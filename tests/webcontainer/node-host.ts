@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../../server/registry-process.js';
 import type { HostProcess, ProcessHost } from '../../src/backends/webcontainer/host.js';
 import type { FileSystemTree } from '../../src/backends/webcontainer/tree.js';
 
@@ -90,16 +90,7 @@ export function nodeHost(): NodeHost {
     async previewUrl(port) {
       return `http://127.0.0.1:${port}`;
     },
-    freePort() {
-      return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.on('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-          const { port } = srv.address() as net.AddressInfo;
-          srv.close(() => resolve(port));
-        });
-      });
-    },
+    freePort,
     close() {
       for (const c of children) c.kill('SIGKILL');
       fs.rmSync(root, { recursive: true, force: true });
